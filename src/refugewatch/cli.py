@@ -1,0 +1,239 @@
+"""Typer commands: each parses, calls one service, renders, and maps errors to exit codes here only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from refugewatch import __version__
+from refugewatch.bootstrap import open_store
+from refugewatch.config import Settings
+from refugewatch.errors import ConfigurationError, RefugewatchError
+from refugewatch.services import queries
+from refugewatch.services.cases import rebuild_cases
+from refugewatch.services.extract_batch import extract_to_folder
+from refugewatch.services.ingest import Outcome, ingest_paths
+from refugewatch.services.render import case_json, case_summary_json, document_json
+
+app = typer.Typer(
+    help="refugewatch: document North Koreans detained abroad at risk of forced return.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+# Batches at least this long get a progress bar; shorter ones finish before a bar is useful.
+PROGRESS_MIN_FILES = 5
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """The one place that turns domain errors into a one-line message and an exit code."""
+    try:
+        yield
+    except RefugewatchError as exc:
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _settings() -> Settings:
+    with _domain_errors():
+        return Settings.from_env()
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("working", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name[:40])
+
+        yield update
+
+
+def _count_files(paths: list[Path]) -> int:
+    return sum(1 if p.is_file() else sum(1 for _ in p.rglob("*")) for p in paths if p.exists())
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database to the latest schema (safe to run again)."""
+    settings = _settings()
+    with _domain_errors():
+        open_store(settings, migrate=True)
+    console.print(f"database ready: {settings.database_url}", markup=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    rebuild: Annotated[bool, typer.Option(help="Rebuild cases after the batch.")] = True,
+) -> None:
+    """Ingest reports (.txt, .md, .html, .pdf); re-ingesting the same bytes is a no-op."""
+    settings = _settings()
+    with _domain_errors():
+        store = open_store(settings)
+        with _progress(_count_files(paths) >= PROGRESS_MIN_FILES) as progress:
+            report = ingest_paths(store, paths, settings, progress)
+        for result in report.results:
+            detail = result.reason or (result.sha256 or "")[:12]
+            console.print(f"{result.outcome.value:9} {result.name}  {detail}", markup=False)
+        if rebuild and report.count(Outcome.INGESTED):
+            built = rebuild_cases(store, settings.user)
+            console.print(f"cases rebuilt: {built.cases} cases from {built.incidents} incidents")
+    console.print(f"summary: {report.summary()}")
+
+
+@app.command()
+def rebuild() -> None:
+    """Re-link all incidents and re-fold every case from its claims."""
+    settings = _settings()
+    with _domain_errors():
+        built = rebuild_cases(open_store(settings), settings.user)
+    console.print(
+        f"{built.cases} cases from {built.incidents} incidents in {built.documents} documents"
+    )
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for one NAME.json per document.")],
+) -> None:
+    """Extract incidents and statistics to JSON (corpus schema), linking across the batch; no database."""
+    settings = _settings()
+    with _domain_errors(), _progress(_count_files(paths) >= PROGRESS_MIN_FILES) as progress:
+        report = extract_to_folder(paths, out, settings, progress)
+    for name, reason in report.failed:
+        errors.print(f"failed   {name}: {reason}", markup=False)
+    console.print(
+        f"wrote {len(report.written)} files to {out}; {len(report.failed)} failed,"
+        f" {len(report.skipped)} skipped (not documents)",
+        markup=False,
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("cases")
+def list_cases(
+    sort: Annotated[str, typer.Option(help="label, size, status, date or sources.")] = "date",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List cases."""
+    settings = _settings()
+    with _domain_errors():
+        cases = queries.list_cases(open_store(settings), sort=sort)
+    if as_json:
+        console.print_json(json.dumps([case_summary_json(c) for c in cases]))
+        return
+    table = Table("id", "label", "people", "status", "last known place", "sources")
+    for c in cases:
+        s = c.state
+        table.add_row(
+            c.id,
+            c.label,
+            s.size.describe(),
+            s.status.value,
+            s.last_known_place or "-",
+            str(len(s.document_sha256s)),
+        )
+    console.print(table)
+
+
+@app.command("case")
+def show_case(
+    case_id: Annotated[str, typer.Argument(help="Case id as shown by `refugewatch cases`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show one case: state, conflicts, timeline and sources."""
+    settings = _settings()
+    with _domain_errors():
+        detail = queries.get_case(open_store(settings), case_id)
+    data = case_json(detail)
+    if as_json:
+        console.print_json(json.dumps(data))
+        return
+    _print_case(data)
+
+
+def _print_case(data: dict[str, object]) -> None:
+    for key in ("id", "label", "size", "status", "status_date", "apprehended", "last_known_place"):
+        console.print(f"{key:18} {data.get(key)}", markup=False)
+    for title in ("custody_chain", "vulnerable", "conflicts", "timeline", "undated", "sources"):
+        rows = data.get(title) or []
+        console.print(f"\n{title.replace('_', ' ')}:", style="bold")
+        for row in rows if isinstance(rows, list) else []:
+            console.print(f"  {_one_line(row)}", markup=False)
+
+
+def _one_line(row: object) -> str:
+    if isinstance(row, dict):
+        return "  ".join(f"{v}" for v in row.values() if v not in (None, "", []))
+    return str(row)
+
+
+@app.command()
+def documents(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List ingested documents, newest first."""
+    settings = _settings()
+    with _domain_errors():
+        docs = queries.list_documents(open_store(settings), limit=limit)
+    if as_json:
+        console.print_json(json.dumps([document_json(d) for d in docs]))
+        return
+    table = Table("id", "published", "title", "outlet", "lang")
+    for d in docs:
+        table.add_row(
+            d.short_id,
+            d.published.to_edtf() or "-",
+            d.title or d.filename,
+            d.outlet or "-",
+            d.language or "-",
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to bind (loopback only until login exists).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web UI and JSON API."""
+    import uvicorn
+
+    from refugewatch.web.app import create_app
+
+    settings = _settings()
+    with _domain_errors():
+        if host not in LOOPBACK_HOSTS:
+            raise ConfigurationError(
+                f"refusing to bind {host}: there is no login yet, so the web UI serves 127.0.0.1 only"
+            )
+        web_app = create_app(settings, open_store(settings))
+    console.print(f"refugewatch {__version__} serving on http://{host}:{port}/ (loopback only)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    app()

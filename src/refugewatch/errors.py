@@ -1,0 +1,80 @@
+"""One root exception with specific subclasses.
+
+Messages are written for a researcher, not a programmer: say what was wrong with which input and
+what to do about it. Entry points (CLI, web) map these to exit codes / HTTP statuses; nothing else
+catches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class RefugewatchError(Exception):
+    """Root of every error this project raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigurationError(RefugewatchError):
+    """A setting is missing or malformed."""
+
+    exit_code = 2
+
+
+class IngestError(RefugewatchError):
+    """A file could not be turned into a document; nothing was stored."""
+
+    exit_code = 3
+
+
+class UnsupportedFormatError(IngestError):
+    """The file type is not one refugewatch reads."""
+
+
+class EmptyDocumentError(IngestError):
+    """The file holds no text."""
+
+
+class FileTooLargeError(IngestError):
+    """The file is larger than the configured limit."""
+
+
+class UndecodableTextError(IngestError):
+    """The bytes are not text in any encoding refugewatch can detect reliably."""
+
+
+class MalformedDocumentError(IngestError):
+    """The file claims a format but its content is broken (corrupt PDF, binary junk)."""
+
+
+class NotFoundError(RefugewatchError):
+    """A case, document or claim with that identifier does not exist."""
+
+    exit_code = 4
+
+
+class StorageError(RefugewatchError):
+    """The database could not be opened, migrated or written."""
+
+    exit_code = 5
+
+
+class ValidationError(RefugewatchError):
+    """One or more values are invalid; every problem is reported together."""
+
+    exit_code = 6
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class AccessDeniedError(RefugewatchError):
+    """The current user's role does not allow this action."""
+
+    exit_code = 7
+
+
+class DuplicateDocumentError(StorageError):
+    """Another writer stored a document with the same sha256 first; the bytes are already kept."""

@@ -1,0 +1,377 @@
+"""People counts in running text: "nine", "at least 41", "50 to 60", "about 30,000", "several".
+
+`find_counts` scans a text once with one compiled pattern and returns every phrase that could say
+how many people, with the parsed `Count` (low/best/high + qualifier, never an invented middle).
+Figures that are not head-counts are left out on purpose: years (2015), ages ("11-month-old",
+"aged 14"), times, money, percentages, distances and durations ("nine days"), ordinals, article
+numbers and the day in a date ("October 22"). Whether a count is a count *of North Koreans* is the
+incident and statistics extractors' business; they read the words after `end`.
+
+Qualifiers follow the corpus conventions: more than / over / at least -> at_least;
+about / approximately / around / some / nearly / an estimated -> about; up to / as many as ->
+up_to; a bare number -> exact; "50 to 60" / "between 600 and 2,000" -> Count.between.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refugewatch.model.counts import Count, Qualifier
+
+# --- number words ---------------------------------------------------------------------------
+
+UNIT_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+TENS_WORDS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+SCALE_WORDS: dict[str, int] = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+
+# "a dozen" is how reporters round twelve; "half a dozen" six. Both are approximations.
+DOZEN_PHRASES: dict[str, int] = {"half a dozen": 6, "a dozen": 12, "one dozen": 12}
+
+# --- qualifiers (corpus README, "Annotation conventions") ------------------------------------
+
+# Longest first so "no fewer than" wins over "fewer than".
+QUALIFIER_PHRASES: dict[str, Qualifier] = {
+    "no fewer than": Qualifier.AT_LEAST,
+    "no less than": Qualifier.AT_LEAST,
+    "not less than": Qualifier.AT_LEAST,
+    "more than": Qualifier.AT_LEAST,
+    "well over": Qualifier.AT_LEAST,
+    "just over": Qualifier.AT_LEAST,
+    "upwards of": Qualifier.AT_LEAST,
+    "in excess of": Qualifier.AT_LEAST,
+    "at least": Qualifier.AT_LEAST,
+    "a minimum of": Qualifier.AT_LEAST,
+    "over": Qualifier.AT_LEAST,
+    "an estimated": Qualifier.ABOUT,
+    "an approximate": Qualifier.ABOUT,
+    "approximately": Qualifier.ABOUT,
+    "estimated": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT,
+    "around": Qualifier.ABOUT,
+    "about": Qualifier.ABOUT,
+    "nearly": Qualifier.ABOUT,
+    "almost": Qualifier.ABOUT,
+    "close to": Qualifier.ABOUT,
+    "some": Qualifier.ABOUT,
+    "circa": Qualifier.ABOUT,
+    "as many as": Qualifier.UP_TO,
+    "up to": Qualifier.UP_TO,
+    "no more than": Qualifier.UP_TO,
+    "not more than": Qualifier.UP_TO,
+    "at most": Qualifier.UP_TO,
+    "a maximum of": Qualifier.UP_TO,
+    "fewer than": Qualifier.UP_TO,
+    "less than": Qualifier.UP_TO,
+}
+# Phrases that introduce a definite group size without changing the qualifier.
+GROUP_PHRASES = (
+    "a group of",
+    "a family of",
+    "a total of",
+    "the group of",
+    "a party of",
+    "all",
+)
+# "30 or more", "200-plus", "30-odd" after the number.
+SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
+    "or more": Qualifier.AT_LEAST,
+    "plus": Qualifier.AT_LEAST,
+    "+": Qualifier.AT_LEAST,
+    "or so": Qualifier.ABOUT,
+    "odd": Qualifier.ABOUT,
+}
+
+# Vague quantities: a count exists but the text gives no figure. They yield Count.unknown() so no
+# number is ever invented; the mention still tells the incident extractor that a group is there.
+VAGUE_PHRASES = (
+    "an undetermined number",
+    "an unknown number",
+    "an unspecified number",
+    "an undisclosed number",
+    "an unconfirmed number",
+    "a number of",
+    "tens of thousands",
+    "hundreds of thousands",
+    "several",
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "a handful",
+    "a few",
+)
+
+# --- what a number must not be ---------------------------------------------------------------
+
+# Words right after a figure that make it a duration, distance, amount, age or rate, not people.
+NON_PEOPLE_UNITS = (
+    "years?", "months?", "weeks?", "days?", "hours?", "minutes?", "seconds?", "decades?",
+    "nights?", "times", "percent", "per cent", "pct", "km", "kilomet(?:er|re)s?", "miles?",
+    "met(?:er|re)s?", "feet", "foot", "kg", "kilo(?:gram)?s?", "tons?", "tonnes?", "dollars?",
+    "won", "yuan", "rmb", "renminbi", "baht", "euros?", "pounds?", "dong", "kip", "rubles?",
+    "roubles?", "usd", "krw", "cny", "a\\.m\\.", "p\\.m\\.", "am\\b", "pm\\b", "o'clock",
+    "times", "rounds?", "pages?", "articles?", "floors?", "storeys?", "stories",
+)  # fmt: skip
+# Words right before a figure that make it a label, a date part, an age or an amount.
+NON_PEOPLE_PREFIXES = (
+    "aged?", "ages", "article", "art\\.", "section", "paragraph", "para\\.", "resolution",
+    "no\\.", "number", "chapter", "route", "highway", "room", "cell", "case", "page", "p\\.",
+    "unit", "block", "ward", "camp", "flight", "bus", "line", "gate", "exit", "level",
+    "us\\$", "\\$", "€", "£", "₩", "¥", "krw", "usd", "won", "rmb", "the year",
+)  # fmt: skip
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+# Years stated bare ("in 2015", "2016 report"): four digits in this window are read as years.
+YEAR_LOW, YEAR_HIGH = 1900, 2099
+# Idioms where "one" is not a head-count.
+ONE_IDIOMS = re.compile(
+    r"(?:no|any|every|each|some|this|that|which|the|last|the other)\s+$", re.IGNORECASE
+)
+ONE_IDIOM_AFTER = re.compile(r"\s*(?:another|day|time|way|point|thing|side|hand|another)\b", re.I)
+
+
+def _alternation(words: object) -> str:
+    items = sorted(words, key=len, reverse=True)  # type: ignore[call-overload]
+    return "|".join(re.escape(w) for w in items)
+
+
+_WORD = _alternation([*UNIT_WORDS, *TENS_WORDS, *SCALE_WORDS])
+# "twenty-one", "two hundred and fifty", "three thousand".
+_WORDS_NUMBER = rf"(?:{_WORD})(?:(?:[\s-]+|\s+and\s+(?=(?:{_WORD})\b))(?:{_WORD}))*"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_DIGITS_SCALED = rf"{_DIGITS}(?:\s*(?:{_alternation(SCALE_WORDS)}))?"
+_DOZEN = _alternation(DOZEN_PHRASES)
+_NUMBER = rf"(?:{_DOZEN}|{_DIGITS_SCALED}|{_WORDS_NUMBER})"
+_QUAL = _alternation(QUALIFIER_PHRASES)
+_GROUP = _alternation(GROUP_PHRASES)
+_SUFFIX = r"(?:\s+or\s+more|\s+or\s+so|-?plus\b|\+|-odd\b)"
+_RANGE_SEP = r"(?:\s*(?:-|–|—|to|or)\s*)"
+
+COUNT_PATTERN = re.compile(
+    rf"""
+    (?<![\w$€£₩¥.,/:-])
+    (?:
+      (?P<vague>{_alternation(VAGUE_PHRASES)})
+    |
+      (?:(?P<qual>{_QUAL})\s+)?
+      (?:(?P<group>{_GROUP})\s+)?
+      (?:
+        (?P<between>between|from)\s+(?P<blow>{_NUMBER})\s+(?:and|to|-)\s+(?P<bhigh>{_NUMBER})
+      |
+        (?P<low>{_NUMBER})(?:{_RANGE_SEP}(?P<high>{_NUMBER}))?(?P<suffix>{_SUFFIX})?
+      )
+    )
+    (?![\w/%]|\.\d|,\d)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_AFTER_NON_PEOPLE = re.compile(
+    rf"(?:\s*-\s*|\s+)(?:{'|'.join(NON_PEOPLE_UNITS)})(?!\w)|\s*%|-(?:year|month|week|day)",
+    re.IGNORECASE,
+)
+_BEFORE_NON_PEOPLE = re.compile(
+    rf"(?:(?<!\w)(?:{'|'.join(NON_PEOPLE_PREFIXES)})|(?<!\w)(?:{MONTHS})\.?)\s*$",
+    re.IGNORECASE,
+)
+_AFTER_MONTH = re.compile(rf"\s*(?:{MONTHS})\b", re.IGNORECASE)
+_AFTER_CLOCK = re.compile(r"\s*(?::\d\d|h\d\d)")
+_PARTITIVE = re.compile(r"\s+of\s+(?:them|whom|those|these|the)\b", re.IGNORECASE)
+# Context windows for the checks above: enough for "US$" or "per cent", small enough to be cheap.
+LOOKBEHIND_CHARS = 16
+LOOKAHEAD_CHARS = 16
+
+
+@dataclass(frozen=True)
+class CountMention:
+    """A phrase in the text that states how many people; [start, end) are character offsets."""
+
+    start: int
+    end: int
+    text: str
+    count: Count
+    # True for "one of them", "three of the nine": a sub-group of a group named elsewhere.
+    partitive: bool = False
+
+
+def find_counts(text: str) -> list[CountMention]:
+    """Every people-count phrase in `text`, in order of appearance."""
+    mentions: list[CountMention] = []
+    for match in COUNT_PATTERN.finditer(text):
+        mention = _mention_from_match(text, match)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def parse_count(phrase: str) -> Count | None:
+    """The Count a phrase such as "at least 41", "50 to 60" or "a dozen" states, else None."""
+    stripped = phrase.strip()
+    match = COUNT_PATTERN.fullmatch(stripped)
+    if match is None:
+        return None
+    return _count_from_match(match)
+
+
+def _mention_from_match(text: str, match: re.Match[str]) -> CountMention | None:
+    if _is_not_people(text, match):
+        return None
+    count = _count_from_match(match)
+    if count is None:
+        return None
+    partitive = bool(_PARTITIVE.match(text, match.end()))
+    return CountMention(match.start(), match.end(), match.group(0), count, partitive)
+
+
+def _count_from_match(match: re.Match[str]) -> Count | None:
+    if match.group("vague"):
+        return Count.unknown()
+    if match.group("between"):
+        return _range(match.group("blow"), match.group("bhigh"))
+    if match.group("high"):
+        return _range(match.group("low"), match.group("high"))
+    value = parse_number(match.group("low"))
+    if value is None:
+        return None
+    return _qualified(value, _qualifier_of(match))
+
+
+def _qualifier_of(match: re.Match[str]) -> Qualifier:
+    suffix = match.group("suffix")
+    if suffix:
+        key = re.sub(r"[\s-]+", " ", suffix).strip().lower()
+        return SUFFIX_QUALIFIERS.get(key, Qualifier.AT_LEAST)
+    qual = match.group("qual")
+    if qual:
+        return QUALIFIER_PHRASES[re.sub(r"\s+", " ", qual.lower())]
+    if match.group("low").lower() in {"half a dozen", "a dozen", "one dozen"}:
+        return Qualifier.ABOUT
+    return Qualifier.EXACT
+
+
+def _qualified(value: int, qualifier: Qualifier) -> Count:
+    if qualifier is Qualifier.AT_LEAST:
+        return Count.at_least(value)
+    if qualifier is Qualifier.ABOUT:
+        return Count.about(value)
+    if qualifier is Qualifier.UP_TO:
+        return Count.up_to(value)
+    return Count.exact(value)
+
+
+def _range(low_text: str, high_text: str) -> Count | None:
+    low, high = parse_number(low_text), parse_number(high_text)
+    if low is None or high is None:
+        return None
+    if high <= low:
+        # "7 - 3" or "one to one" is not a range of people; keep the first figure only.
+        return None
+    return Count.between(low, high)
+
+
+def _is_not_people(text: str, match: re.Match[str]) -> bool:
+    if match.group("vague"):
+        return bool(_AFTER_NON_PEOPLE.match(text, match.end()))
+    if match.group("qual") is None and match.group("group") is None:
+        if _BEFORE_NON_PEOPLE.search(text, max(0, match.start() - LOOKBEHIND_CHARS), match.start()):
+            return True
+    if _AFTER_NON_PEOPLE.match(text, match.end()) or _AFTER_CLOCK.match(text, match.end()):
+        return True
+    if _AFTER_MONTH.match(text, match.end()) and _is_day_number(match):
+        return True
+    return _is_year(match) or _is_one_idiom(text, match)
+
+
+def _is_day_number(match: re.Match[str]) -> bool:
+    """ "22 October": a bare 1-31 figure right before a month name is a day of the month."""
+    if match.group("qual") or match.group("group") or match.group("between"):
+        return False
+    low = match.group("low")
+    return low.isdigit() and 1 <= int(low) <= 31
+
+
+def _is_year(match: re.Match[str]) -> bool:
+    if match.group("qual") or match.group("group"):
+        return False
+    figures = [match.group(g) for g in ("low", "high", "blow", "bhigh") if match.group(g)]
+    return any(re.fullmatch(r"\d{4}", f) and YEAR_LOW <= int(f) <= YEAR_HIGH for f in figures)
+
+
+def _is_one_idiom(text: str, match: re.Match[str]) -> bool:
+    if match.group(0).lower() != "one":
+        return False
+    before = text[max(0, match.start() - LOOKBEHIND_CHARS) : match.start()]
+    return bool(ONE_IDIOMS.search(before) or ONE_IDIOM_AFTER.match(text, match.end()))
+
+
+def parse_number(phrase: str) -> int | None:
+    """An integer from "1,200", "30 thousand", "1.5 million", "twenty-one" or "a dozen"."""
+    cleaned = re.sub(r"[\s-]+", " ", phrase.strip().lower())
+    if cleaned in DOZEN_PHRASES:
+        return DOZEN_PHRASES[cleaned]
+    if cleaned[:1].isdigit():
+        return _parse_digits(cleaned)
+    return _parse_words(cleaned.replace(" and ", " ").split())
+
+
+def _parse_digits(cleaned: str) -> int | None:
+    figure, _, scale = cleaned.partition(" ")
+    if not scale and figure[-1:].isalpha():
+        figure, scale = figure.rstrip("abcdefghijklmnopqrstuvwxyz"), figure.lstrip("0123456789.,")
+    value = float(figure.replace(",", ""))
+    multiplier = SCALE_WORDS.get(scale, 1) if scale else 1
+    if scale and scale not in SCALE_WORDS:
+        return None
+    result = value * multiplier
+    # "1.5" people is not a count; "1.5 million" is.
+    return int(result) if result == int(result) else None
+
+
+def _parse_words(tokens: list[str]) -> int | None:
+    """Words to an integer, refusing malformed runs such as "two three" or "hundred twenty five"."""
+    total, group, last = 0, 0, ""
+    for token in tokens:
+        kind = _word_kind(token)
+        if kind is None or not _word_follows(last, kind, group, token):
+            return None
+        if kind in ("unit", "tens"):
+            group += UNIT_WORDS.get(token, 0) + TENS_WORDS.get(token, 0)
+        elif token == "hundred":
+            group = (group or 1) * 100
+        else:
+            total += (group or 1) * SCALE_WORDS[token]
+            group = 0
+        last = kind if kind != "scale" else token
+    return total + group
+
+
+def _word_kind(token: str) -> str | None:
+    if token in UNIT_WORDS:
+        return "unit"
+    if token in TENS_WORDS:
+        return "tens"
+    if token in SCALE_WORDS:
+        return "scale"
+    return None
+
+
+def _word_follows(last: str, kind: str, group: int, token: str) -> bool:
+    """Grammar of English numerals: which word class may follow which."""
+    if kind == "unit":
+        after_tens = last == "tens" and group % 10 == 0 and UNIT_WORDS[token] < 10
+        return last in ("", "hundred", "thousand", "million") or after_tens
+    if kind == "tens":
+        return last in ("", "hundred", "thousand", "million")
+    if token == "hundred":
+        return last in ("unit", "tens") and group < 100
+    return last in ("unit", "tens", "hundred") and 0 < group < 1000

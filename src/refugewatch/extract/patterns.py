@@ -1,0 +1,249 @@
+"""Rules as data: the phrasing families the incident extractor recognises.
+
+Every list here is a family of ways reporters say the same thing, collected from the corpus and
+from wire-service style; none is keyed to one document. Regular expressions are compiled once at
+import so extraction stays fast (well over 200 KB/s per core).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """What happened to a group, as one clause reports it."""
+
+    APPREHENSION = "apprehension"  # arrested, caught, detained (verb), taken into custody
+    HELD = "held"  # being held / detained in / in custody: detention continues
+    TRANSFER = "transfer"  # handed over to, sent to, transferred to a place or agency
+    EXPELLED = "expelled"  # deported / sent back to a country that is not North Korea
+    REPATRIATED = "repatriated"  # returned to North Korea or handed to its officials
+    RELEASED = "released"  # freed, released, let go
+    ARRIVED = "arrived"  # reached South Korea or a resettlement country
+    MISSING = "missing"  # whereabouts unknown, contact lost, no trace
+    UNCLEAR = "unclear"  # "it was unclear whether any had been returned"
+
+
+def _words(*phrases: str) -> str:
+    return "|".join(sorted(phrases, key=len, reverse=True))
+
+
+# --- who: nouns that name North Korean people ------------------------------------------------
+# Nouns that by themselves imply North Korean escapees in this domain.
+NK_PEOPLE_NOUNS = (
+    "defectors", "defector", "refugees", "refugee", "escapees", "escapee", "asylum seekers",
+    "asylum-seekers", "asylum seeker", "asylum-seeker", "would-be defectors", "would-be defector",
+    "North Koreans", "North Korean", "DPRK refugees", "DPRK nationals", "DPRK citizens",
+    "citizens of the Democratic People's Republic of Korea",
+)  # fmt: skip
+# Generic nouns: people only when the sentence (or the noun's modifier) says North Korean.
+GENERIC_PEOPLE_NOUNS = (
+    "people", "persons", "person", "individuals", "individual", "women", "woman", "men", "man",
+    "girls", "girl", "boys", "boy", "children", "child", "teenagers", "teenager", "minors",
+    "workers", "worker", "loggers", "logger", "laborers", "labourers", "migrants", "citizens",
+    "nationals", "family members", "members", "others", "compatriots", "adults", "females",
+    "males", "students", "fishermen", "detainees", "prisoners", "returnees", "escapees",
+)  # fmt: skip
+# Helpers who are never counted as the group ("13 people ... two of them guides").
+HELPER_NOUNS = ("guide", "guides", "broker", "brokers", "smuggler", "smugglers", "missionary",
+                "missionaries", "pastor", "activists", "activist", "helpers", "helper")
+NK_WORDS = re.compile(
+    r"\b(?:North Korean?s?|N\.\s?Koreans?|NK|DPRK|defect(?:or|ors|ed|ing)|escapees?|refugees?"
+    r"|asylum[- ]seekers?)\b",
+    re.IGNORECASE,
+)
+# Nationalities that make a counted person not North Korean.
+OTHER_NATIONALITY = re.compile(
+    r"\b(?:naturali[sz]ed Chinese|Chinese (?:citizen|national|passport)|South Korean (?:citizen|"
+    r"national|passport))",
+    re.IGNORECASE,
+)
+
+# --- what happened: event triggers -------------------------------------------------------------
+_APPREHEND = _words(
+    "arrested", "arrest", "arrests", "arresting", "re-arrested", "rearrested", "detained",
+    "detain", "detains", "detaining", "caught", "apprehended", "apprehend", "apprehends",
+    "rounded up", "taken into custody", "taken in", "seized", "grabbed", "intercepted", "nabbed",
+    "nabs", "captured", "picked up", "stopped", "found", "busted", "raided",
+)  # fmt: skip
+APPREHENSION = re.compile(rf"\b(?:{_APPREHEND})\b", re.IGNORECASE)
+# "the arrest of seven", "their arrest": a noun that reports an apprehension.
+APPREHENSION_NOUN = re.compile(r"\b(?:arrest|detention|capture)s?\s+of\b", re.IGNORECASE)
+HELD = re.compile(
+    r"\b(?:being held|been held|are held|were held|is held|was held|held (?:at|in|by|near)|"
+    r"being detained|been detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
+    r"in (?:\w+'s |\w+ )?(?:custody|detention)|under (?:\w+ )?detention|imprisoned|"
+    r"incarcerated|jailed|locked up|detained (?:in|at)|at the shelter|in (?:a|the) shelter|"
+    r"awaiting (?:repatriation|deportation|trial))\b",
+    re.IGNORECASE,
+)
+# "seven detained refugees": the participle as an adjective still reports detention.
+DETAINED_ADJECTIVE = re.compile(r"\b(?:detained|arrested|imprisoned|captured)\s+$", re.IGNORECASE)
+TRANSFER = re.compile(
+    r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
+    r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken to|escorted (?:\w+ ){0,3}to|"
+    r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to)\b",
+    re.IGNORECASE,
+)
+RETURN = re.compile(
+    r"\b(?:repatriated|repatriates|repatriating|deported|deports|deporting|sent (?:\w+ ){0,3}back|"
+    r"sending (?:\w+ ){0,3}back|returned|handed back|forced back|forcibly returned|"
+    r"forced to return|expelled|pushed back)\b",
+    re.IGNORECASE,
+)
+RELEASE = re.compile(
+    r"\b(?:released|freed|set free|let go|releasing|were allowed to leave|secured their safety|"
+    r"took jurisdiction over)\b",
+    re.IGNORECASE,
+)
+ARRIVAL = re.compile(
+    r"\b(?:arrived (?:safely )?in (?:South Korea|Seoul|the South|Incheon)|arrive in (?:South Korea|"
+    r"Seoul|S\. Korea)|arrived on|flew to Seoul|flown to (?:South Korea|Seoul)|"
+    r"airlifted|(?:fled|defected|escaped) to (?:South Korea|the South)|made it to the South|"
+    r"reached (?:South Korea|Seoul)|sent to (?:the South Korean capital|Seoul)|"
+    r"awaiting resettlement|resettled in|departure of|under the protection of the South Korean)\b",
+    re.IGNORECASE,
+)
+MISSING = re.compile(
+    r"\b(?:whereabouts (?:are|is|remain|remains) (?:still )?unknown|whereabouts unknown|"
+    r"missing|lost (?:touch|contact)|contact (?:was|has been) lost|no trace|disappeared|"
+    r"unaccounted for|gone)\b",
+    re.IGNORECASE,
+)
+UNCLEAR = re.compile(
+    r"\b(?:unclear whether|not known whether|unknown whether|uncertain whether)\b", re.IGNORECASE
+)
+# Destination of a return: North Korea (repatriation) versus any other country (expulsion).
+TO_NORTH_KOREA = re.compile(
+    r"\b(?:to|into|across)\s+(?:the\s+)?(?:North Korea|the North\b|N\. Korea|DPRK|"
+    r"their (?:home ?country|homeland|country)|her (?:home ?)?country|his (?:home ?)?country|"
+    r"North Korean (?:officials|authorities|security|agents)|the Yalu)",
+    re.IGNORECASE,
+)
+
+# --- how sure: hedges, negation, generic statements --------------------------------------------
+# Words just before a trigger that make it a fear, plan or possibility, not a reported fact.
+HEDGE_BEFORE = re.compile(
+    r"\b(?:will|would|could|may|might|should|shall|must|likely|unlikely|if|whether|fear|fears|"
+    r"feared|fearing|risk|risks|facing|face|faces|threat|threatened|prevent|preventing|avoid|"
+    r"expected|plan|plans|planned|planning|sure|about|to be|not to|pledge|want|wanted|wants|"
+    r"urge|urged|asking|asked|calls?|imminent|possibly|possible|attempt|effort|trying|try|"
+    r"ensure|refrain|stop|begged|can|cannot|without)\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+NEGATION_BEFORE = re.compile(
+    r"\b(?:not|n't|never|rather than|instead of|no longer|nor)\b[^,.;]{0,20}$", re.IGNORECASE
+)
+# Statements about North Koreans in general, not about a concrete group.
+GENERIC = re.compile(
+    r"\b(?:routinely|regularly|typically|usually|normally|often|frequently|generally|"
+    r"North Koreans who|those who|people who|anyone who|refugees who|defectors who (?:are|get)|"
+    r"if (?:they are |they're )?caught|every year|each year|many of them|most of them|"
+    r"in recent years|tend to)\b",
+    re.IGNORECASE,
+)
+# Tallies and running counts: the number belongs to `statistics`, not to an incident.
+TALLY = re.compile(
+    r"\b(?:since (?:July|January|February|March|April|May|June|August|September|October|"
+    r"November|December|\d{4}|the|last|early|late)|this year|last year|a year earlier|"
+    r"over the (?:past|last|prior|course)|in the past|per year|a year|annual|annually|"
+    r"a total of|in total|in all|so far|to date|number of|known cases|cases|documented|"
+    r"estimated|estimate|tally|figure|figures|between \w+ \d{4} and|within the space of|"
+    r"in various|in separate incidents|in different locations|prior two months|statistics|"
+    r"each year|every year|a month|quarter)\b",
+    re.IGNORECASE,
+)
+# Fuzzy counts at or above this size with no concrete time anchor are tallies, not one group:
+# reporters round big aggregates ("more than 400 this year"), concrete raids are counted exactly.
+TALLY_FUZZY_MIN = 100
+# Exact counts at or above this size are only an incident when an event verb sits right by them.
+LARGE_GROUP_MIN = 1000
+# Anaphora that continue the story of the group last named ("they were arrested on Dec 2").
+ANAPHORA = re.compile(
+    r"\b(?:they|them|their|the group|this group|that group|the refugees|the defectors|"
+    r"the North Koreans|the asylum[- ]seekers|the family|the escapees|the nine|the \w+ of them|"
+    r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
+    r"the would-be defectors|the women|the men|he|him|his|she|her)\b",
+    re.IGNORECASE,
+)
+SINGULAR_ANAPHORA = re.compile(r"\b(?:he|him|she|her|the man|the woman)\b", re.IGNORECASE)
+# Reporting verbs: a date right after them dates the report, not the event.
+REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|reported|announced|stated|confirmed|disclosed|added|learned|"
+    r"according to)\b[^.;]{0,12}$",
+    re.IGNORECASE,
+)
+# Prepositions before a place name that make it where the event happened (not origin/destination).
+LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|on|around|outside|inside|of|along|from the)\s+(?:the\s+)?"
+    r"(?:[\w’'-]+\s+){0,5}$)",
+    re.IGNORECASE,
+)
+NON_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:left|leaving|from|to|into|toward|towards|via|through|across|reach|reached|"
+    r"reaching|for|entered|entering|crossing|crossed|fled|fleeing|escaped|between|and)\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+# --- by whom ---------------------------------------------------------------------------------
+NATIONALITY_ADJECTIVES: dict[str, str] = {
+    "chinese": "CN", "vietnamese": "VN", "thai": "TH", "burmese": "MM", "myanmar": "MM",
+    "lao": "LA", "laotian": "LA", "mongolian": "MN", "russian": "RU", "cambodian": "KH",
+    "malaysian": "MY", "indonesian": "ID", "philippine": "PH", "kyrgyz": "KG", "kazakh": "KZ",
+}  # fmt: skip
+COUNTRY_NAMES: dict[str, str] = {
+    "china": "CN", "vietnam": "VN", "viet nam": "VN", "thailand": "TH", "burma": "MM",
+    "myanmar": "MM", "laos": "LA", "lao pdr": "LA", "mongolia": "MN", "russia": "RU",
+    "cambodia": "KH", "malaysia": "MY", "indonesia": "ID", "philippines": "PH",
+    "kyrgyzstan": "KG", "kazakhstan": "KZ", "south korea": "KR", "north korea": "KP",
+}  # fmt: skip
+_AGENCY_NOUN = _words(
+    "police", "authorities", "border guards", "guards", "military", "army", "troops",
+    "soldiers", "marines", "officers", "officials", "security police", "immigration police",
+    "traffic police", "border police", "public security officers", "public security",
+    "security forces", "border force", "border protection", "immigration", "coast guard",
+    "Mekong River Peace Keeping Force", "Military Patrol", "rebel groups", "consulate",
+)  # fmt: skip
+_NAT = _words(*(name.title() for name in NATIONALITY_ADJECTIVES))
+AGENCY = re.compile(
+    rf"\b(?:(?:{_NAT})\s+)?(?:(?:government|local|provincial|district|state|border|traffic|"
+    rf"security|immigration|public security|military|armed)\s+)?(?:{_AGENCY_NOUN})\b"
+    r"(?:\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+(?:district|province|city|county))?)?",
+    re.IGNORECASE,
+)
+# Agencies that are not the captor: the group's own embassy, UN bodies, NGOs, reporters.
+NON_CAPTOR = re.compile(
+    r"\b(?:South Korean|UN|U\.N\.|UNHCR|embassy|ministry|Human Rights|rights|sources?|"
+    r"foreign|officials said|North Korean (?:officials|authorities|security))\b",
+    re.IGNORECASE,
+)
+
+# --- vulnerable members ----------------------------------------------------------------------
+INFANT = re.compile(
+    r"\b(?:(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)-month-old|"
+    r"(?:one|1)-year-old|babies|baby|infants?|newborns?|toddlers?)\b",
+    re.IGNORECASE,
+)
+AGE = re.compile(r"\b(\d{1,2})(?:-year-old|,| years old| year-old)", re.IGNORECASE)
+AGE_WORDS = re.compile(r"\b(?:aged|ages|age)\s+(\d{1,2})(?:\s*(?:,|to|and|-)\s*(\d{1,2}))*")
+CHILD = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+"
+    r"(?:young\s+)?(?:children|child|kids|minors?|teenagers?|girls?|boys?)|teenage|teenager|"
+    r"(?:young|\w+-year-old) (?:daughter|son|girl|boy)|minor|children|child|early teens|"
+    r"daughter|son\b)",
+    re.IGNORECASE,
+)
+ELDERLY = re.compile(r"\b(?:elderly|in (?:their|her|his) (?:60s|70s|80s|sixties|seventies)|"
+                     r"older women|older men|grandmother|grandfather)\b", re.IGNORECASE)
+PREGNANT = re.compile(r"\bpregnant\b", re.IGNORECASE)
+ILL = re.compile(
+    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|disabled|frail)\b",
+    re.IGNORECASE,
+)
+TRAFFICKED = re.compile(
+    r"\b(?:sold (?:to|into|as)|trafficked|trafficking victims?|forced (?:labou?r and )?"
+    r"prostitution|forced marriage|sex slaves?|bought by)\b",
+    re.IGNORECASE,
+)

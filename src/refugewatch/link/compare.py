@@ -1,0 +1,279 @@
+"""Pairwise evidence that two incidents from different reports describe the same group.
+
+Each rule adds or subtracts points; a few facts rule a pair out altogether (a hard conflict).
+Reports of one group disagree all the time (9 vs 10 people, Oct 22 vs Oct 23), so small
+disagreements cost little and only clear contradictions are hard conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from refugewatch.link.items import LinkItem
+from refugewatch.link.places import place_words, text_words
+from refugewatch.link.wording import cosine, tfidf_vectors
+from refugewatch.model.counts import Count, Qualifier
+from refugewatch.model.dates import FuzzyDate, Precision
+
+# --- people counts -------------------------------------------------------------------------------
+# Equal exact counts: one person or a couple is so common that equality says little; from three
+# people up the figure starts to identify the group.
+COUNT_EQUAL_SMALL_WEIGHT = {1: 0.5, 2: 1.0}
+COUNT_EQUAL_WEIGHT = 2.0
+# "about 60" vs "62", "over 50" vs "62": compatible but less telling than an equal figure.
+COUNT_COMPATIBLE_WEIGHT = 1.0
+# 9 vs 10, 169 vs 175: reporters count guides, minors or late arrivals differently. Within one in
+# eight the figures are treated as a conflict between reports, not as different groups.
+COUNT_NEAR_RATIO = 0.125
+COUNT_NEAR_WEIGHT = 0.5
+
+# --- dates ---------------------------------------------------------------------------------------
+SAME_DAY_WEIGHT = 2.0
+SAME_MONTH_WEIGHT = 1.0  # overlapping, the wider of the two at most a month
+SAME_YEAR_WEIGHT = 0.25  # overlapping within a year: weak
+MONTH_DAYS = 31
+YEAR_DAYS = 366
+# Oct 22 vs Oct 23: reports differ by a day or two on when an arrest happened (time zones, the day
+# it was reported, a second arrest). Within three days it still counts as agreement.
+DATE_SLACK_DAYS = 3
+DATE_SLACK_WEIGHT = 1.0
+# Further apart than the slack but within two months: suspicious but possible (a re-arrest).
+DATE_DISAGREE_DAYS = 60
+DATE_DISAGREE_WEIGHT = -1.5
+# A report cannot describe an arrest made after it was published (one day for time zones).
+PUBLICATION_SLACK_DAYS = 1
+# Undated incident against a dated one: most reports of an arrest appear within a year of it.
+REPORT_WINDOW_DAYS = 365
+REPORT_WINDOW_WEIGHT = 0.5
+# Both undated: reports published within two months of each other are likely about the same news.
+PUBLISHED_CLOSE_DAYS = 60
+PUBLISHED_CLOSE_WEIGHT = 0.5
+# Years apart with no dates to compare: follow-ups exist, but a fresh group is likelier.
+STALE_DAYS = 3 * 365
+STALE_WEIGHT = -1.0
+
+# --- places and countries ------------------------------------------------------------------------
+# A shared place word anywhere in the two incidents (place of arrest, custody steps, last known).
+PLACE_SHARED_WEIGHT = 1.5
+# A place of one incident named in the other's wording ("Phnom Penh's Hun Sen park").
+PLACE_MENTIONED_WEIGHT = 0.75
+# Both name the place of arrest, and nothing of either stands in the other.
+PLACE_CLASH_WEIGHT = -1.5
+SAME_COUNTRY_WEIGHT = 0.5
+# Arrested in different countries, and neither country on the other's custody chain.
+COUNTRY_CLASH_WEIGHT = -3.0
+
+# --- wording and the rest ------------------------------------------------------------------------
+# Cosine 0..1 of the contexts' character n-grams; 0.5 (clearly related wording) gives 2 points.
+WORDING_WEIGHT = 4.0
+# Same vulnerable members reported (an infant in both): +0.5 per kind, at most 1.
+VULNERABLE_SHARED_WEIGHT = 0.5
+VULNERABLE_SHARED_MAX = 1.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one item brings to comparisons, computed once."""
+
+    item: LinkItem
+    arrest_place: frozenset[str]
+    all_places: frozenset[str]
+    context_words: frozenset[str]
+    countries: frozenset[str]
+    vector: dict[str, float]
+
+    @property
+    def country(self) -> str | None:
+        return self.item.incident.apprehended_country
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    conflict: str | None  # why the two cannot be one group, when they cannot
+    reasons: tuple[str, ...]
+
+
+def build_profiles(items: Sequence[LinkItem]) -> list[Profile]:
+    vectors = tfidf_vectors([item.context for item in items])
+    return [_profile(item, vector) for item, vector in zip(items, vectors, strict=True)]
+
+
+def _profile(item: LinkItem, vector: dict[str, float]) -> Profile:
+    inc = item.incident
+    places = [inc.apprehended_place, inc.last_known_place, *(s.place for s in inc.custody_chain)]
+    all_places = frozenset().union(*(place_words(p) for p in places))
+    chain_countries = {s.country for s in inc.custody_chain if s.country}
+    countries = frozenset({inc.apprehended_country, *chain_countries} - {None})
+    return Profile(
+        item=item,
+        arrest_place=place_words(inc.apprehended_place),
+        all_places=all_places,
+        context_words=text_words(item.context),
+        countries=countries,  # type: ignore[arg-type]
+        vector=vector,
+    )
+
+
+def compare(a: Profile, b: Profile) -> PairScore:
+    conflict = hard_conflict(a, b)
+    if conflict:
+        return PairScore(-math.inf, conflict, (conflict,))
+    parts = [
+        _count_evidence(a.item.incident.people, b.item.incident.people),
+        _date_evidence(a.item, b.item),
+        _place_evidence(a, b),
+        _country_evidence(a, b),
+        _vulnerable_evidence(a, b),
+    ]
+    similarity = cosine(a.vector, b.vector)
+    parts.append((WORDING_WEIGHT * similarity, f"wording {similarity:.2f}"))
+    reasons = tuple(f"{why} ({points:+.2f})" for points, why in parts if points)
+    return PairScore(sum(points for points, _ in parts), None, reasons)
+
+
+def hard_conflict(a: Profile, b: Profile) -> str | None:
+    """Why two incidents cannot be the same group, or None when they could be."""
+    ia, ib = a.item.incident, b.item.incident
+    if ia.nationality and ib.nationality and ia.nationality != ib.nationality:
+        return f"nationality {ia.nationality} vs {ib.nationality}"
+    if not counts_could_match(ia.people, ib.people):
+        return f"people {ia.people.describe()} vs {ib.people.describe()}"
+    return _date_conflict(a.item, b.item)
+
+
+def counts_could_match(a: Count, b: Count) -> bool:
+    return a.is_compatible(b) or _counts_near(a, b)
+
+
+def _counts_near(a: Count, b: Count) -> bool:
+    x, y = a.headline, b.headline
+    if x is None or y is None or max(x, y) == 0:
+        return False
+    return abs(x - y) / max(x, y) <= COUNT_NEAR_RATIO
+
+
+def _count_evidence(a: Count, b: Count) -> tuple[float, str]:
+    if Qualifier.UNKNOWN in (a.qualifier, b.qualifier):
+        return (0.0, "")
+    if a.qualifier is b.qualifier is Qualifier.EXACT and a.best == b.best and a.best is not None:
+        weight = COUNT_EQUAL_SMALL_WEIGHT.get(a.best, COUNT_EQUAL_WEIGHT)
+        return (weight, f"same count {a.best}")
+    if a.is_compatible(b):
+        return (COUNT_COMPATIBLE_WEIGHT, f"compatible counts {a.describe()} ~ {b.describe()}")
+    return (COUNT_NEAR_WEIGHT, f"close counts {a.describe()} vs {b.describe()}")
+
+
+def _days_apart(a: FuzzyDate, b: FuzzyDate) -> int:
+    """Days between two known dates' windows; 0 when they overlap."""
+    assert a.earliest and a.latest and b.earliest and b.latest
+    if a.overlaps(b):
+        return 0
+    if a.latest < b.earliest:
+        return (b.earliest - a.latest).days
+    return (a.earliest - b.latest).days
+
+
+def _width(d: FuzzyDate) -> int:
+    assert d.earliest and d.latest
+    return (d.latest - d.earliest).days + 1
+
+
+def _date_conflict(a: LinkItem, b: LinkItem) -> str | None:
+    da, db = a.incident.apprehended_date, b.incident.apprehended_date
+    if da.is_known and db.is_known and _days_apart(da, db) > DATE_DISAGREE_DAYS:
+        return f"arrested {da.to_edtf_interval()} vs {db.to_edtf_interval()}"
+    for event, report in ((a, b), (b, a)):
+        if _reported_before(event.incident.apprehended_date, report.published):
+            return "one report was published before the other's arrest date"
+    return None
+
+
+def _reported_before(event: FuzzyDate, published: FuzzyDate) -> bool:
+    if not (event.earliest and published.latest):
+        return False
+    return event.earliest > published.latest + dt.timedelta(days=PUBLICATION_SLACK_DAYS)
+
+
+def _date_evidence(a: LinkItem, b: LinkItem) -> tuple[float, str]:
+    da, db = a.incident.apprehended_date, b.incident.apprehended_date
+    if da.is_known and db.is_known:
+        return _arrest_dates(da, db)
+    if da.is_known and b.published.is_known:
+        return _arrest_against_report(da, b.published)
+    if db.is_known and a.published.is_known:
+        return _arrest_against_report(db, a.published)
+    if a.published.is_known and b.published.is_known:
+        return _reports_apart(a.published, b.published)
+    return (0.0, "")
+
+
+def _arrest_dates(da: FuzzyDate, db: FuzzyDate) -> tuple[float, str]:
+    gap = _days_apart(da, db)
+    if gap == 0:
+        widest = max(_width(da), _width(db))
+        both_days = da.precision is db.precision is Precision.DAY
+        if both_days:
+            return (SAME_DAY_WEIGHT, "same arrest day")
+        if widest <= MONTH_DAYS:
+            return (SAME_MONTH_WEIGHT, "arrest dates agree to the month")
+        if widest <= YEAR_DAYS:
+            return (SAME_YEAR_WEIGHT, "arrest dates agree to the year")
+        return (0.0, "")
+    if gap <= DATE_SLACK_DAYS:
+        return (DATE_SLACK_WEIGHT, f"arrest dates {gap} day(s) apart")
+    return (DATE_DISAGREE_WEIGHT, f"arrest dates {gap} days apart")
+
+
+def _arrest_against_report(arrest: FuzzyDate, published: FuzzyDate) -> tuple[float, str]:
+    assert arrest.latest and published.earliest
+    lag = (published.earliest - arrest.latest).days
+    if lag <= REPORT_WINDOW_DAYS:
+        return (REPORT_WINDOW_WEIGHT, "undated report within a year of the arrest")
+    if lag > STALE_DAYS:
+        return (STALE_WEIGHT, "undated report years after the arrest")
+    return (0.0, "")
+
+
+def _reports_apart(pa: FuzzyDate, pb: FuzzyDate) -> tuple[float, str]:
+    gap = _days_apart(pa, pb)
+    if gap <= PUBLISHED_CLOSE_DAYS:
+        return (PUBLISHED_CLOSE_WEIGHT, "reports published close together")
+    if gap > STALE_DAYS:
+        return (STALE_WEIGHT, "reports published years apart")
+    return (0.0, "")
+
+
+def _place_evidence(a: Profile, b: Profile) -> tuple[float, str]:
+    shared = a.all_places & b.all_places
+    if shared:
+        return (PLACE_SHARED_WEIGHT, f"shared place {', '.join(sorted(shared))}")
+    mentioned = (a.all_places & b.context_words) | (b.all_places & a.context_words)
+    if mentioned:
+        return (PLACE_MENTIONED_WEIGHT, f"place named in the other's wording: {min(mentioned)}")
+    if a.arrest_place and b.arrest_place:
+        return (PLACE_CLASH_WEIGHT, "different places of arrest")
+    return (0.0, "")
+
+
+def _country_evidence(a: Profile, b: Profile) -> tuple[float, str]:
+    if not (a.country and b.country):
+        return (0.0, "")
+    if a.country == b.country:
+        return (SAME_COUNTRY_WEIGHT, f"same country {a.country}")
+    if a.country in b.countries or b.country in a.countries:
+        return (0.0, "")
+    return (COUNTRY_CLASH_WEIGHT, f"arrested in {a.country} vs {b.country}")
+
+
+def _vulnerable_evidence(a: Profile, b: Profile) -> tuple[float, str]:
+    kinds_a = {k for k, n in a.item.incident.vulnerable if n}
+    kinds_b = {k for k, n in b.item.incident.vulnerable if n}
+    shared = kinds_a & kinds_b
+    if not shared:
+        return (0.0, "")
+    points = min(VULNERABLE_SHARED_MAX, VULNERABLE_SHARED_WEIGHT * len(shared))
+    return (points, "same vulnerable members: " + ", ".join(sorted(k.value for k in shared)))

@@ -1,0 +1,1 @@
+"""Pure domain dataclasses. No I/O, no imports from other refugewatch layers."""

@@ -1,0 +1,159 @@
+"""Ingest files: load, store original + clean text, extract claims. One bad file never stops a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from refugewatch.config import Settings
+from refugewatch.errors import FileTooLargeError, IngestError, RefugewatchError
+from refugewatch.extract.pipeline import extract
+from refugewatch.ingest import discover, load_document
+from refugewatch.model.claims import Claim, claims_from_extraction
+from refugewatch.model.documents import Document
+from refugewatch.services.audit import record
+from refugewatch.store.protocols import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+Progress = Callable[[int, int, str], None]
+
+
+class Outcome(StrEnum):
+    INGESTED = "ingested"
+    DUPLICATE = "duplicate"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    name: str
+    outcome: Outcome
+    sha256: str | None = None
+    reason: str | None = None
+    claims: int = 0
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+    def summary(self) -> str:
+        counts = Counter(r.outcome for r in self.results)
+        return ", ".join(f"{counts.get(o, 0)} {o.value}" for o in Outcome)
+
+
+def document_claims(document: Document) -> list[Claim]:
+    """Run the pure extractor on a document and split the result into claims."""
+    extraction = extract(document.clean_text, document.published, language=document.language)
+    return claims_from_extraction(
+        extraction,
+        document.sha256,
+        document.cleaner_version,
+        sensitivity=document.sensitivity,
+        reliability=document.reliability,
+    )
+
+
+def ingest_paths(
+    uow_factory: UowFactory,
+    paths: Sequence[Path],
+    settings: Settings,
+    progress: Progress | None = None,
+) -> IngestReport:
+    found = discover(list(paths))
+    report = IngestReport([FileResult(str(p), Outcome.REFUSED, reason=r) for p, r in found.skipped])
+    total = len(found.documents)
+    for done, path in enumerate(found.documents, start=1):
+        report.results.append(_ingest_path(uow_factory, path, settings))
+        if progress:
+            progress(done, total, path.name)
+    return report
+
+
+def _ingest_path(uow_factory: UowFactory, path: Path, settings: Settings) -> FileResult:
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise FileTooLargeError(
+                f"{path.name} is {size:,} bytes, over the limit of {settings.max_file_bytes:,}"
+                " (REFUGEWATCH_MAX_FILE_BYTES)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult(str(path), Outcome.REFUSED, reason=f"cannot read file: {exc.strerror}")
+    except IngestError as exc:
+        return FileResult(str(path), Outcome.REFUSED, reason=str(exc))
+    return ingest_bytes(uow_factory, path.name, data, settings, display_name=str(path))
+
+
+def ingest_bytes(
+    uow_factory: UowFactory,
+    filename: str,
+    data: bytes,
+    settings: Settings,
+    *,
+    display_name: str | None = None,
+    actor: str | None = None,
+) -> FileResult:
+    """Ingest one file's bytes (CLI batch or web upload). Never raises for a bad file."""
+    name = display_name or filename
+    try:
+        document = load_document(
+            filename,
+            data,
+            max_bytes=settings.max_file_bytes,
+            ingested_by=actor or settings.user,
+            now=dt.datetime.now(dt.UTC),
+        )
+    except IngestError as exc:
+        return FileResult(name, Outcome.REFUSED, reason=str(exc))
+    return _store_document(uow_factory, document, name, actor or settings.user)
+
+
+def _store_document(
+    uow_factory: UowFactory, document: Document, name: str, actor: str
+) -> FileResult:
+    with uow_factory() as uow:
+        if uow.documents.exists(document.sha256):
+            return FileResult(name, Outcome.DUPLICATE, sha256=document.sha256)
+        claims = document_claims(document)
+        try:
+            uow.documents.add(document)
+            uow.claims.replace_for_document(document.sha256, claims)
+            record(uow, actor, "document.ingest", document.sha256, after=_audit_view(document))
+            uow.commit()
+        except RefugewatchError as exc:
+            uow.rollback()
+            if uow.documents.exists(document.sha256):  # a concurrent writer stored it first
+                return FileResult(name, Outcome.DUPLICATE, sha256=document.sha256)
+            return FileResult(name, Outcome.REFUSED, reason=str(exc))
+    return FileResult(name, Outcome.INGESTED, sha256=document.sha256, claims=len(claims))
+
+
+def _audit_view(document: Document) -> dict[str, object]:
+    """What the audit log keeps of a document: identity and metadata, never its text."""
+    return {
+        "sha256": document.sha256,
+        "filename": document.filename,
+        "media_type": document.media_type,
+        "sensitivity": document.sensitivity.value,
+        "cleaner_version": document.cleaner_version,
+    }
+
+
+def reextract_all(uow_factory: UowFactory, actor: str) -> int:
+    """Re-run extraction over every stored document; review decisions survive (by fingerprint)."""
+    with uow_factory() as uow:
+        documents = uow.documents.list()
+        for document in documents:
+            uow.claims.replace_for_document(document.sha256, document_claims(document))
+        record(uow, actor, "claims.reextract", "*", after={"documents": len(documents)})
+        uow.commit()
+    return len(documents)

@@ -1,0 +1,1 @@
+"""Storage adapters. Imports only refugewatch.model (and errors); handed to services."""

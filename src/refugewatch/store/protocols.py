@@ -1,0 +1,108 @@
+"""Repository and unit-of-work Protocols. Services depend on these, never on SQLAlchemy.
+
+The SQL implementation lives in refugewatch.store.sql; the same store tests run it on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol, Self
+
+from refugewatch.model.cases import Case, Disclosure
+from refugewatch.model.claims import Claim, ClaimKind, ReviewState, Scalar
+from refugewatch.model.documents import Document
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A reviewer's decision, attached to a claim fingerprint so it survives re-extraction."""
+
+    document_sha256: str
+    fingerprint: str
+    state: ReviewState
+    reviewer: str
+    reason: str
+    edited_values: dict[str, Scalar] | None = None
+    decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One write, chained: `hash` covers `prev_hash` and this event's content."""
+
+    actor: str
+    action: str
+    target: str
+    before: str | None = None  # JSON (hashes only for confidential values)
+    after: str | None = None
+    reason: str | None = None
+    at: dt.datetime | None = None
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    details: dict[str, Scalar] = field(default_factory=dict)
+
+
+class DocumentRepository(Protocol):
+    def add(self, document: Document) -> None: ...
+    def exists(self, sha256: str) -> bool: ...
+    def get(self, sha256_or_prefix: str) -> Document | None:
+        """By full sha256 or a unique prefix of at least 8 hex digits."""
+        ...
+    def list(self, limit: int | None = None, offset: int = 0) -> list[Document]:
+        """Newest ingested first."""
+        ...
+    def count(self) -> int: ...
+
+
+class ClaimRepository(Protocol):
+    def replace_for_document(self, document_sha256: str, claims: Sequence[Claim]) -> None:
+        """Swap a document's extracted claims; review decisions (by fingerprint) are untouched."""
+        ...
+    def for_document(self, document_sha256: str) -> list[Claim]: ...
+    def list(self, kind: ClaimKind | None = None) -> list[Claim]:
+        """Every claim with its review decision applied (review / edited_values filled in)."""
+        ...
+    def get(self, claim_id: str) -> Claim | None: ...
+    def record_decision(self, decision: ReviewDecision) -> None: ...
+    def decisions(self) -> builtins.list[ReviewDecision]: ...
+
+
+class CaseRepository(Protocol):
+    def replace_all(self, cases: Sequence[Case]) -> None:
+        """Store the result of a rebuild; consent/disclosure of surviving case ids is kept."""
+        ...
+    def list(self) -> list[Case]: ...
+    def get(self, case_id: str) -> Case | None: ...
+    def set_disclosure(self, case_id: str, disclosure: Disclosure, note: str | None) -> None: ...
+
+
+class AuditLog(Protocol):
+    def append(self, event: AuditEvent) -> AuditEvent:
+        """Chain and store the event; returns it with seq, prev_hash and hash filled in."""
+        ...
+    def list(self, target: str | None = None) -> list[AuditEvent]: ...
+
+
+class UnitOfWork(Protocol):
+    documents: DocumentRepository
+    claims: ClaimRepository
+    cases: CaseRepository
+    audit: AuditLog
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back anything not committed."""
+        ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
