@@ -78,3 +78,45 @@ class AccessDeniedError(RefugewatchError):
 
 class DuplicateDocumentError(StorageError):
     """Another writer stored a document with the same sha256 first; the bytes are already kept."""
+
+
+class CryptoError(RefugewatchError):
+    """Protected data could not be locked, unlocked, signed or checked."""
+
+    exit_code = 8
+
+
+class WrongPassphraseError(CryptoError):
+    """The passphrase does not unlock the key (or the key file was altered)."""
+
+
+class WrongKeyError(CryptoError):
+    """The data was locked with a different key than the one given."""
+
+
+class TamperedDataError(CryptoError):
+    """Encrypted or signed data was changed, cut short, moved or replayed."""
+
+
+class ConsentRequiredError(AccessDeniedError):
+    """The case's recorded consent does not allow an output for this audience."""
+
+
+class GazetteerDataError(ValidationError):
+    """The gazetteer data (places, aliases, coordinates) has malformed rows; all are listed."""
+
+
+class AlertDeliveryError(RefugewatchError):
+    """An alert could not be delivered (mail server or webhook unreachable or refused it)."""
+
+    exit_code = 9
+
+
+class DeliveryNotAllowedError(AlertDeliveryError):
+    """The alert destination is not on the allow-list; nothing was sent and no connection made."""
+
+
+class DraftingError(RefugewatchError):
+    """An advocacy draft cannot be written from what the case holds (no usable claims)."""
+
+    exit_code = 10

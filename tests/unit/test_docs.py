@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-import click
 import pytest
 import typer.main
+from typer.core import TyperGroup, TyperOption
 
 from refugewatch.cli import app
 from refugewatch.config import SETTINGS_DOC
@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMAND = typer.main.get_command(app)
-assert isinstance(COMMAND, click.Group)
+assert isinstance(COMMAND, TyperGroup)
 COMMANDS = sorted(COMMAND.commands)
 
 
@@ -28,7 +28,7 @@ def test_command_has_help(name: str) -> None:
     command = COMMAND.commands[name]
     assert command.help and len(command.help) > 15
     for param in command.params:
-        if isinstance(param, click.Option):
+        if isinstance(param, TyperOption):
             assert param.help, f"{name} {param.opts} has no help text"
 
 
@@ -38,8 +38,8 @@ def test_command_has_help(name: str) -> None:
         (name, opt)
         for name in COMMANDS
         for param in COMMAND.commands[name].params
-        if isinstance(param, click.Option)
-        for opt in param.opts
+        if isinstance(param, TyperOption)
+        for opt in [*param.opts, *param.secondary_opts]
         if opt.startswith("--") and opt != "--help"
     ],
 )

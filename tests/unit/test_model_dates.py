@@ -18,13 +18,17 @@ from refugewatch.model.dates import FuzzyDate, Precision
         pytest.param(FuzzyDate.month(2017, 3), "2017-03", id="month"),
         pytest.param(FuzzyDate.year(2016), "2016", id="year"),
         pytest.param(
-            FuzzyDate.between(dt.date(2017, 7, 15), dt.date(2017, 7, 17)), "2017-07", id="range-in-month"
+            FuzzyDate.between(dt.date(2017, 7, 15), dt.date(2017, 7, 17)),
+            "2017-07",
+            id="range-in-month",
         ),
         pytest.param(
             FuzzyDate.between(dt.date(2017, 7, 1), dt.date(2017, 8, 31)), "2017", id="range-in-year"
         ),
         pytest.param(
-            FuzzyDate.between(dt.date(2016, 7, 1), dt.date(2017, 6, 30)), None, id="range-across-years"
+            FuzzyDate.between(dt.date(2016, 7, 1), dt.date(2017, 6, 30)),
+            None,
+            id="range-across-years",
         ),
         pytest.param(FuzzyDate.unknown(), None, id="unknown"),
     ],

@@ -78,9 +78,7 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[4-9]\d|20\d\d)"
 # A day range: "15-17", or "15 to 17" / "22 and 23" when no lowercase word follows the second day
 # (so "October 22 and 5 others" stays a single day).
-_DASH = (
-    rf"(?:\s*[-–—]\s*|\s+(?:to|through|and)\s+(?=(?:{_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?!\w)(?!\s+[a-z\d])))"
-)
+_DASH = rf"(?:\s*[-–—]\s*|\s+(?:to|through|and)\s+(?=(?:{_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?!\w)(?!\s+[a-z\d])))"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = (
     r"(?i:early|mid|late|the\s+(?:beginning|start|middle|end|first\s+week|last\s+week"
@@ -104,10 +102,11 @@ DATE_PATTERN = re.compile(
         (?:,?\s+(?P<md_y>{_YEAR}))?)(?![\d:])
     | (?P<dm>(?P<dm_d>{_DAY})(?:{_DASH}(?P<dm_d2>{_DAY}))?\s+(?:of\s+)?(?P<dm_m>{_MONTH})
         (?:,?\s+(?P<dm_y>{_YEAR}))?)
-    | (?P<my>(?:(?P<my_part>{_PART})[\s-]+)?(?P<my_m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my_y>{_YEAR})))
+    | (?P<my>(?:(?P<my_part>{_PART})[\s-]+)?(?P<my_m>{_MONTH})
+        (?:,?\s+(?:of\s+)?(?P<my_y>{_YEAR}|(?i:last|this)\s+year)))
     | (?P<mo>(?P<mo_pre>(?i:in|since|during|until|till|by|from|through|between|and|or|to|of
         |before|after|last|this|early|late|mid|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)
-        (?P<mo_m>{_MONTH}))(?!\.?\s+\d)
+        (?P<mo_m>{_MONTH}))(?!\.?,?\s+(?:of\s+)?(?:\d|(?i:last|this)\s+year))
     | (?P<season>(?P<season_pre>(?i:last|this|in\s+the|during\s+the|by\s+the)\s+)?
         (?P<season_n>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<season_y>{_YEAR}))?
         (?(season_pre)|(?(season_y)|(?!x)x)))
@@ -151,7 +150,23 @@ def find_dates(text: str, published: FuzzyDate) -> list[DateMention]:
 # Prepositions the month-only form needs as context ("in May", not the verb "may") but that are
 # not part of the date itself; modifiers such as "last" or "late" stay in the span.
 CONTEXT_PREPOSITIONS = frozenset(
-    "in since during until till by from through between and or to of before after".split()
+    [
+        "in",
+        "since",
+        "during",
+        "until",
+        "till",
+        "by",
+        "from",
+        "through",
+        "between",
+        "and",
+        "or",
+        "to",
+        "of",
+        "before",
+        "after",
+    ]
 )
 
 
@@ -244,7 +259,10 @@ def _parse_month_year(
     match: re.Match[str], anchor: dt.date | None, published: FuzzyDate
 ) -> Resolved:
     month = _month_number(match.group("my_m"))
-    return FuzzyDate.month(int(match.group("my_y")), month), False
+    year = _year_of_phrase(match.group("my_y"), anchor)
+    if year is None:
+        return FuzzyDate.unknown(), True
+    return FuzzyDate.month(year, month), not match.group("my_y")[:1].isdigit()
 
 
 def _parse_month_only(

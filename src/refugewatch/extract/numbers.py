@@ -119,11 +119,12 @@ NON_PEOPLE_UNITS = (
     "met(?:er|re)s?", "feet", "foot", "kg", "kilo(?:gram)?s?", "tons?", "tonnes?", "dollars?",
     "won", "yuan", "rmb", "renminbi", "baht", "euros?", "pounds?", "dong", "kip", "rubles?",
     "roubles?", "usd", "krw", "cny", "a\\.m\\.", "p\\.m\\.", "am\\b", "pm\\b", "o'clock",
-    "times", "rounds?", "pages?", "articles?", "floors?", "storeys?", "stories",
+    "times", "rounds?", "pages?", "articles?", "floors?", "storeys?", "stories", "gmt", "utc",
+    "kst", "local time", "hrs",
 )  # fmt: skip
 # Words right before a figure that make it a label, a date part, an age or an amount.
 NON_PEOPLE_PREFIXES = (
-    "aged?", "ages", "article", "art\\.", "section", "paragraph", "para\\.", "resolution",
+    "aged?", "ages", "age of", "article", "art\\.", "section", "paragraph", "para\\.", "resolution",
     "no\\.", "number", "chapter", "route", "highway", "room", "cell", "case", "page", "p\\.",
     "unit", "block", "ward", "camp", "flight", "bus", "line", "gate", "exit", "level",
     "us\\$", "\\$", "€", "£", "₩", "¥", "krw", "usd", "won", "rmb", "the year",
@@ -160,7 +161,7 @@ _RANGE_SEP = r"(?:\s*(?:-|–|—|to|or)\s*)"
 
 COUNT_PATTERN = re.compile(
     rf"""
-    (?<![\w$€£₩¥.,/:-])
+    (?<![\w$€£₩¥.,/:=&?#+\[-])
     (?:
       (?P<vague>{_alternation(VAGUE_PHRASES)})
     |
@@ -172,7 +173,7 @@ COUNT_PATTERN = re.compile(
         (?P<low>{_NUMBER})(?:{_RANGE_SEP}(?P<high>{_NUMBER}))?(?P<suffix>{_SUFFIX})?
       )
     )
-    (?![\w/%]|\.\d|,\d)
+    (?![\w/%(]|\.\d|,\d|-\d|[ \t]\d)  # not part of a phone number, ID or decimal
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -180,16 +181,30 @@ _AFTER_NON_PEOPLE = re.compile(
     rf"(?:\s*-\s*|\s+)(?:{'|'.join(NON_PEOPLE_UNITS)})(?!\w)|\s*%|-(?:year|month|week|day)",
     re.IGNORECASE,
 )
+# Month names may be glued to the word before them in scraped page furniture ("ReportsAugust 16").
 _BEFORE_NON_PEOPLE = re.compile(
-    rf"(?:(?<!\w)(?:{'|'.join(NON_PEOPLE_PREFIXES)})|(?<!\w)(?:{MONTHS})\.?)\s*$",
+    rf"(?:(?<!\w)(?:{'|'.join(NON_PEOPLE_PREFIXES)})|(?:{MONTHS})\.?)\s*$",
     re.IGNORECASE,
 )
+# A list of ages: "aged 12, 13, and 17", "ages 35 and 45".
+_AGE_LIST = re.compile(r"(?<!\w)(?:aged?|ages)\s+(?:\d+\s*(?:,|and|to|-|–)\s*)+(?:and\s+)?$", re.I)
+# An age after a name: "Kim Kum Sun, 43, and ...", "Choe (25)", "Choi Hyang, 13" at a line end.
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s*[,(]\s*$")
+_AGE_AFTER = re.compile(r"\s*(?:[,)]|\n|$)")
+# "1. (C) SUMMARY": a numbered paragraph, not a count.
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
+_LIST_MARKER_AFTER = re.compile(r"[.)]\s")
+# Reference numbers carry leading zeros ("000073", "0930 local time"); head-counts never do.
+_LEADING_ZERO = re.compile(r"0\d")
+# Counts of people written in digits without separators stay below this (IDs and URLs do not).
+MAX_UNSEPARATED_DIGITS = 4
+_AFTER_YEAR = re.compile(r",?\s+(?:19|20)\d\d(?!\d)")
 _AFTER_MONTH = re.compile(rf"\s*(?:{MONTHS})\b", re.IGNORECASE)
 _AFTER_CLOCK = re.compile(r"\s*(?::\d\d|h\d\d)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:them|whom|those|these|the)\b", re.IGNORECASE)
-# Context windows for the checks above: enough for "US$" or "per cent", small enough to be cheap.
+# Context windows for the checks above: enough for "US$" or "aged 12, 13, and", and cheap.
 LOOKBEHIND_CHARS = 16
-LOOKAHEAD_CHARS = 16
+AGE_LOOKBEHIND_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -207,11 +222,23 @@ class CountMention:
 def find_counts(text: str) -> list[CountMention]:
     """Every people-count phrase in `text`, in order of appearance."""
     mentions: list[CountMention] = []
-    for match in COUNT_PATTERN.finditer(text):
+    position = 0
+    while (match := COUNT_PATTERN.search(text, position)) is not None:
         mention = _mention_from_match(text, match)
         if mention is not None:
             mentions.append(mention)
+        position = _resume_at(match, accepted=mention is not None)
     return mentions
+
+
+def _resume_at(match: re.Match[str], accepted: bool) -> int:
+    """Where to scan next: a rejected range ("2001 - 583", a year then a figure) is re-read from
+    its second figure, which may be a count on its own."""
+    if not accepted:
+        for group in ("high", "bhigh"):
+            if match.group(group) is not None:
+                return match.start(group)
+    return max(match.end(), match.start() + 1)
 
 
 def parse_count(phrase: str) -> Count | None:
@@ -282,14 +309,47 @@ def _range(low_text: str, high_text: str) -> Count | None:
 def _is_not_people(text: str, match: re.Match[str]) -> bool:
     if match.group("vague"):
         return bool(_AFTER_NON_PEOPLE.match(text, match.end()))
-    if match.group("qual") is None and match.group("group") is None:
-        if _BEFORE_NON_PEOPLE.search(text, max(0, match.start() - LOOKBEHIND_CHARS), match.start()):
-            return True
+    window_start = max(0, match.start() - LOOKBEHIND_CHARS)
+    unqualified = match.group("qual") is None and match.group("group") is None
+    if unqualified and _BEFORE_NON_PEOPLE.search(text, window_start, match.start()):
+        return True
     if _AFTER_NON_PEOPLE.match(text, match.end()) or _AFTER_CLOCK.match(text, match.end()):
         return True
-    if _AFTER_MONTH.match(text, match.end()) and _is_day_number(match):
+    if _is_day_number(match) and (
+        _AFTER_MONTH.match(text, match.end()) or _AFTER_YEAR.match(text, match.end())
+    ):
         return True
-    return _is_year(match) or _is_one_idiom(text, match)
+    return (
+        _is_year(match)
+        or _is_one_idiom(text, match)
+        or _is_reference_number(match)
+        or _is_age_or_marker(text, match)
+    )
+
+
+def _is_reference_number(match: re.Match[str]) -> bool:
+    figures = [match.group(g) for g in ("low", "high", "blow", "bhigh") if match.group(g)]
+    return any(_looks_like_reference(figure) for figure in figures)
+
+
+def _looks_like_reference(figure: str) -> bool:
+    if not figure[:1].isdigit():
+        return False
+    plain = figure.split(".")[0]
+    return bool(_LEADING_ZERO.match(plain)) or (
+        "," not in plain and len(plain) > MAX_UNSEPARATED_DIGITS and plain.isdigit()
+    )
+
+
+def _is_age_or_marker(text: str, match: re.Match[str]) -> bool:
+    if match.group("qual") or match.group("group") or not (match.group("low") or "")[:1].isdigit():
+        return False
+    window = text[max(0, match.start() - AGE_LOOKBEHIND_CHARS) : match.start()]
+    if _AGE_LIST.search(window):
+        return True
+    if _NAME_BEFORE.search(window) and _AGE_AFTER.match(text, match.end()):
+        return True
+    return bool(_LINE_START.search(window) and _LIST_MARKER_AFTER.match(text, match.end()))
 
 
 def _is_day_number(match: re.Match[str]) -> bool:

@@ -46,8 +46,21 @@ GENERIC_PEOPLE_NOUNS = (
     "males", "students", "fishermen", "detainees", "prisoners", "returnees", "escapees",
 )  # fmt: skip
 # Helpers who are never counted as the group ("13 people ... two of them guides").
-HELPER_NOUNS = ("guide", "guides", "broker", "brokers", "smuggler", "smugglers", "missionary",
-                "missionaries", "pastor", "activists", "activist", "helpers", "helper")
+HELPER_NOUNS = (
+    "guide",
+    "guides",
+    "broker",
+    "brokers",
+    "smuggler",
+    "smugglers",
+    "missionary",
+    "missionaries",
+    "pastor",
+    "activists",
+    "activist",
+    "helpers",
+    "helper",
+)
 NK_WORDS = re.compile(
     r"\b(?:North Korean?s?|N\.\s?Koreans?|NK|DPRK|defect(?:or|ors|ed|ing)|escapees?|refugees?"
     r"|asylum[- ]seekers?)\b",
@@ -69,12 +82,23 @@ _APPREHEND = _words(
 )  # fmt: skip
 APPREHENSION = re.compile(rf"\b(?:{_APPREHEND})\b", re.IGNORECASE)
 # "the arrest of seven", "their arrest": a noun that reports an apprehension.
-APPREHENSION_NOUN = re.compile(r"\b(?:arrest|detention|capture)s?\s+of\b", re.IGNORECASE)
+APPREHENSION_NOUN = re.compile(
+    r"\b(?:arrest|detention|capture)s?\s+of\b|\b(?:arrests?|detentions?)\s+(?:were|was)\s+made\b",
+    re.IGNORECASE,
+)
+# Someone else's movement: "relatives who had already escaped to South Korea".
+OTHER_PEOPLE_BEFORE = re.compile(
+    r"\b(?:relatives|family members|friends|parents|husband|wife|brother|sister|others|"
+    r"colleagues|pastor|missionary|activists?)\s+(?:who|that)\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:already\s+)?(?:been\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 HELD = re.compile(
     r"\b(?:being held|been held|are held|were held|is held|was held|held (?:at|in|by|near)|"
-    r"being detained|been detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
+    r"being detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
     r"in (?:\w+'s |\w+ )?(?:custody|detention)|under (?:\w+ )?detention|imprisoned|"
-    r"incarcerated|jailed|locked up|detained (?:in|at)|at the shelter|in (?:a|the) shelter|"
+    r"incarcerated|jailed|locked up|at the shelter|in (?:a|the) shelter|"
+    r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|"
     r"awaiting (?:repatriation|deportation|trial))\b",
     re.IGNORECASE,
 )
@@ -89,7 +113,7 @@ TRANSFER = re.compile(
 RETURN = re.compile(
     r"\b(?:repatriated|repatriates|repatriating|deported|deports|deporting|sent (?:\w+ ){0,3}back|"
     r"sending (?:\w+ ){0,3}back|returned|handed back|forced back|forcibly returned|"
-    r"forced to return|expelled|pushed back)\b",
+    r"forced to return|expelled|pushed back|taken across|taken back|driven across)\b",
     re.IGNORECASE,
 )
 RELEASE = re.compile(
@@ -100,7 +124,8 @@ RELEASE = re.compile(
 ARRIVAL = re.compile(
     r"\b(?:arrived (?:safely )?in (?:South Korea|Seoul|the South|Incheon)|arrive in (?:South Korea|"
     r"Seoul|S\. Korea)|arrived on|flew to Seoul|flown to (?:South Korea|Seoul)|"
-    r"airlifted|(?:fled|defected|escaped) to (?:South Korea|the South)|made it to the South|"
+    r"airlifted|(?:fled|defected|escaped|escape|defect) to (?:South Korea|the South)|"
+    r"made it to the South|"
     r"reached (?:South Korea|Seoul)|sent to (?:the South Korean capital|Seoul)|"
     r"awaiting resettlement|resettled in|departure of|under the protection of the South Korean)\b",
     re.IGNORECASE,
@@ -127,9 +152,12 @@ TO_NORTH_KOREA = re.compile(
 HEDGE_BEFORE = re.compile(
     r"\b(?:will|would|could|may|might|should|shall|must|likely|unlikely|if|whether|fear|fears|"
     r"feared|fearing|risk|risks|facing|face|faces|threat|threatened|prevent|preventing|avoid|"
-    r"expected|plan|plans|planned|planning|sure|about|to be|not to|pledge|want|wanted|wants|"
-    r"urge|urged|asking|asked|calls?|imminent|possibly|possible|attempt|effort|trying|try|"
-    r"ensure|refrain|stop|begged|can|cannot|without)\b[^.;]{0,25}$",
+    r"expected|plan|plans|planned|planning|sure|to be|not to|pledge|want|wanted|wants|"
+    r"urge|urged|asking|asked|calls?|possibly|possible|attempt|effort|trying|try|"
+    r"ensure|refrain|stop|begged|can|cannot|without|risked|risking|about to|unless|seeking|"
+    r"seek|seeks|sought|hoping|hoped|hope|bid|aim|aiming|intend|intended|wish|wished|"
+    r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
+    r"believes|believed|suspect|suspected|reportedly due)\b[^.;]{0,55}$",
     re.IGNORECASE,
 )
 NEGATION_BEFORE = re.compile(
@@ -148,12 +176,13 @@ TALLY = re.compile(
     r"\b(?:since (?:July|January|February|March|April|May|June|August|September|October|"
     r"November|December|\d{4}|the|last|early|late)|this year|last year|a year earlier|"
     r"over the (?:past|last|prior|course)|in the past|per year|a year|annual|annually|"
-    r"a total of|in total|in all|so far|to date|number of|known cases|cases|documented|"
-    r"estimated|estimate|tally|figure|figures|between \w+ \d{4} and|within the space of|"
+    r"a total of|so far|to date|known cases|documented|"
+    r"estimated|estimate|tally|between \w+ \d{4} and|within the space of|"
     r"in various|in separate incidents|in different locations|prior two months|statistics|"
     r"each year|every year|a month|quarter)\b",
     re.IGNORECASE,
 )
+TALLY_NEAR = re.compile(r"\b(?:number of|cases|figure|figures|statistics|data)\b", re.IGNORECASE)
 # Fuzzy counts at or above this size with no concrete time anchor are tallies, not one group:
 # reporters round big aggregates ("more than 400 this year"), concrete raids are counted exactly.
 TALLY_FUZZY_MIN = 100
@@ -181,9 +210,11 @@ LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 NON_LOCATIVE_BEFORE = re.compile(
-    r"\b(?:left|leaving|from|to|into|toward|towards|via|through|across|reach|reached|"
-    r"reaching|for|entered|entering|crossing|crossed|fled|fleeing|escaped|between|and)\s+"
-    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$",
+    r"(?:\b(?:left|leaving|from|to|into|toward|towards|via|through|across|reach|reached|"
+    r"reaching|for|entered|entering|crossing|crossed|fled|fleeing|escaped|"
+    r"operates|operating|lives|living|based|works|working|resident)\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$|\b(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest)(?:ern)?\s+of\s+(?:the\s+)?$|\b(?:kilometres|kilometers|km|miles)\b[^,.;]{0,30}$)",
     re.IGNORECASE,
 )
 
@@ -203,14 +234,14 @@ _AGENCY_NOUN = _words(
     "police", "authorities", "border guards", "guards", "military", "army", "troops",
     "soldiers", "marines", "officers", "officials", "security police", "immigration police",
     "traffic police", "border police", "public security officers", "public security",
-    "security forces", "border force", "border protection", "immigration", "coast guard",
+    "security forces", "border force", "border protection", "coast guard",
     "Mekong River Peace Keeping Force", "Military Patrol", "rebel groups", "consulate",
 )  # fmt: skip
 _NAT = _words(*(name.title() for name in NATIONALITY_ADJECTIVES))
 AGENCY = re.compile(
     rf"\b(?:(?:{_NAT})\s+)?(?:(?:government|local|provincial|district|state|border|traffic|"
     rf"security|immigration|public security|military|armed)\s+)?(?:{_AGENCY_NOUN})\b"
-    r"(?:\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+(?:district|province|city|county))?)?",
+    r"(?-i:\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+(?:district|province|city|county))?)?",
     re.IGNORECASE,
 )
 # Agencies that are not the captor: the group's own embassy, UN bodies, NGOs, reporters.
@@ -235,8 +266,11 @@ CHILD = re.compile(
     r"daughter|son\b)",
     re.IGNORECASE,
 )
-ELDERLY = re.compile(r"\b(?:elderly|in (?:their|her|his) (?:60s|70s|80s|sixties|seventies)|"
-                     r"older women|older men|grandmother|grandfather)\b", re.IGNORECASE)
+ELDERLY = re.compile(
+    r"\b(?:elderly|in (?:their|her|his) (?:60s|70s|80s|sixties|seventies)|"
+    r"older women|older men|grandmother|grandfather)\b",
+    re.IGNORECASE,
+)
 PREGNANT = re.compile(r"\bpregnant\b", re.IGNORECASE)
 ILL = re.compile(
     r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|disabled|frail)\b",

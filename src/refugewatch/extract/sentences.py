@@ -8,6 +8,7 @@ text, so an evidence quote is `text[start:end]` exactly.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ def split_sentences(text: str) -> list[Sentence]:
     cuts = sorted(_cut_points(text) | {0, len(text)})
     paragraph_starts = [m.end() for m in _BLANK_LINE.finditer(text)]
     sentences: list[Sentence] = []
-    for begin, finish in zip(cuts, cuts[1:], strict=False):
+    for begin, finish in itertools.pairwise(cuts):
         span = _trim(text, begin, finish)
         if span is None:
             continue
@@ -80,7 +81,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if token in ABBREVIATIONS:
         return True
     # A single capital initial ("Kim J. Un") or a dotted acronym ("U.N").
-    return len(token) == 1 and text[dot - 1].isupper() or "." in token
+    return (len(token) == 1 and text[dot - 1].isupper()) or "." in token
 
 
 def _line_cuts(text: str) -> set[int]:
@@ -102,7 +103,7 @@ def _line_cuts(text: str) -> set[int]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
-    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()]
+    pairs = [(a, b) for a, b in itertools.pairwise(lines) if a.strip() and b.strip()]
     if len(pairs) < 4:
         return False
     runs = sum(1 for a, b in pairs if not _LINE_END_PUNCT.search(a) and b.lstrip()[:1].islower())
@@ -110,8 +111,14 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 
 
 def _looks_like_heading(line: str, nxt: str) -> bool:
-    """A short line without final punctuation followed by a capitalised line is a heading."""
+    """A short line without final punctuation followed by a capitalised line is a heading;
+    so is any line followed by a wire dateline ("SEOUL, Feb. 7 (Yonhap) --")."""
+    if _DATELINE_START.match(nxt):
+        return True
     return len(line.strip()) < 40 and nxt[:1].isupper() and not line.rstrip().endswith(",")
+
+
+_DATELINE_START = re.compile(r"^[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,|\s+\(|\s+-)")
 
 
 def _trim(text: str, begin: int, finish: int) -> tuple[int, int] | None:

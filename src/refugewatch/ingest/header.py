@@ -1,4 +1,5 @@
-"""The leading `key: value` block some files carry (the corpus format: url/title/published/outlet).
+"""The leading `key: value` block some files carry (the corpus format: url/title/published/outlet,
+or Markdown front matter between '---' fences).
 
 Only a block made entirely of known keys and closed by a blank line counts, so an article that
 happens to open with "Date : September 16" or "Note: ..." is not swallowed as a header.
@@ -33,6 +34,9 @@ _HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z_]+)[ \t]*:[ \t]*(?P<value>.*?)[ \t]
 UNKNOWN_VALUE = re.compile(r"^(?:unknown|n/?a|none|null|-)?(?:\s*\(.*\))?$", re.IGNORECASE)
 # More lines than this is a body that happens to use colons, not a header.
 MAX_HEADER_LINES = 12
+# Markdown notes often open with YAML front matter between '---' fences.
+FRONT_MATTER_FENCE = "---"
+MAX_FRONT_MATTER_LINES = 40
 
 
 @dataclass(frozen=True)
@@ -48,20 +52,40 @@ class Header:
 
 
 def split_header(text: str) -> Header:
-    """Split a leading known-key header block from the text; Header(body=text) when none."""
+    """Split a leading header block (corpus style or Markdown front matter) from the text.
+
+    Header(body=text) when the text has none.
+    """
     lines = text.split("\n")
+    front = _front_matter_end(lines)
+    if front is not None:
+        return _header(lines[1:front], lines[front + 1 :])
     end = _header_end(lines)
     if end is None:
         return Header(body=text)
+    return _header(lines[:end], lines[end + 1 :])
+
+
+def _header(header_lines: list[str], body_lines: list[str]) -> Header:
     fields: dict[str, str | None] = {}
-    for line in lines[:end]:
+    for line in header_lines:
         match = _HEADER_LINE.match(line)
-        assert match is not None  # _header_end checked every line
+        if match is None or match["key"].lower() not in HEADER_KEYS:
+            continue  # front matter may carry keys we do not use (tags, layout...)
         name = HEADER_KEYS[match["key"].lower()]
-        value = match["value"]
+        value = match["value"].strip("\"'")
         fields.setdefault(name, None if UNKNOWN_VALUE.match(value) else value)
-    body = "\n".join(lines[end + 1 :])
-    return Header(fields=fields, present=frozenset(fields), body=body)
+    return Header(fields=fields, present=frozenset(fields), body="\n".join(body_lines))
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    """Index of the closing '---' of a Markdown front-matter block opening the text."""
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return None
+    for index in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 1)):
+        if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
+            return index
+    return None
 
 
 def _header_end(lines: list[str]) -> int | None:

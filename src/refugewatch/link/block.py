@@ -16,6 +16,10 @@ from refugewatch.link.compare import Profile
 
 # An undated arrest reported in year Y most likely happened in Y or the year before.
 UNDATED_LOOKBACK_YEARS = 1
+# A place word more incidents share than this ("Korea" of "South Korea", where many groups end up)
+# no longer picks out candidates and would make blocking quadratic; such incidents are still
+# compared when they share a country and year.
+PLACE_BLOCK_LIMIT = 200
 
 Pair = tuple[int, int]
 
@@ -42,6 +46,7 @@ class _Index:
     countryless: list[int] = field(default_factory=list)
     undated: list[int] = field(default_factory=list)
     bare: list[int] = field(default_factory=list)  # neither country nor year
+    size: int = 0
 
     def add(self, i: int, countries: frozenset[str], years: frozenset[int]) -> None:
         for c in countries:
@@ -81,8 +86,6 @@ class _Index:
         else:
             yield from range(self.size)
 
-    size: int = 0
-
 
 def candidate_pairs(profiles: Sequence[Profile]) -> set[Pair]:
     """Index pairs (i < j) from different documents that share a block."""
@@ -96,7 +99,8 @@ def candidate_pairs(profiles: Sequence[Profile]) -> set[Pair]:
     for i, (countries, years) in enumerate(keys):
         others = list(index.neighbours(countries, years))
         for word in profiles[i].all_places:
-            others.extend(index.by_place[word])
+            if len(index.by_place[word]) <= PLACE_BLOCK_LIMIT:
+                others.extend(index.by_place[word])
         document = profiles[i].item.document
         pairs.update(
             (min(i, j), max(i, j))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from refugewatch.link.items import LinkItem
-from refugewatch.link.places import place_words, text_words
+from refugewatch.link.places import fold_text, place_words, text_words
 from refugewatch.link.wording import cosine, tfidf_vectors
 from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate, Precision
@@ -54,10 +55,18 @@ PUBLISHED_CLOSE_WEIGHT = 0.5
 # Years apart with no dates to compare: follow-ups exist, but a fresh group is likelier.
 STALE_DAYS = 3 * 365
 STALE_WEIGHT = -1.0
+# Nothing to say when either event happened: neither report dated, or one undated report with no
+# publication date. Counts and places then coincide across years too easily, so such a pair needs
+# the wording (or a rare place) to back it.
+NO_TIME_ANCHOR_WEIGHT = -1.0
 
 # --- places and countries ------------------------------------------------------------------------
-# A shared place word anywhere in the two incidents (place of arrest, custody steps, last known).
-PLACE_SHARED_WEIGHT = 1.5
+# One incident's place (of arrest, a custody step, last known) is the other's, or stands in it
+# ("Tumen" ~ "Tumen, Jilin"). A place few incidents in the batch mention (at most RARE_PLACE_SHARE
+# of them, or just these two) identifies more than a border city that every other report names.
+PLACE_SHARED_WEIGHT = 1.0
+RARE_PLACE_WEIGHT = 2.0
+RARE_PLACE_SHARE = 0.05
 # A place of one incident named in the other's wording ("Phnom Penh's Hun Sen park").
 PLACE_MENTIONED_WEIGHT = 0.75
 # Both name the place of arrest, and nothing of either stands in the other.
@@ -69,6 +78,9 @@ COUNTRY_CLASH_WEIGHT = -3.0
 # --- wording and the rest ------------------------------------------------------------------------
 # Cosine 0..1 of the contexts' character n-grams; 0.5 (clearly related wording) gives 2 points.
 WORDING_WEIGHT = 4.0
+# Same outlet or collector and near-identical wording: a syndicated copy or a repost of one report.
+SYNDICATED_COSINE = 0.8
+SYNDICATED_WEIGHT = 2.0
 # Same vulnerable members reported (an infant in both): +0.5 per kind, at most 1.
 VULNERABLE_SHARED_WEIGHT = 0.5
 VULNERABLE_SHARED_MAX = 1.0
@@ -80,7 +92,8 @@ class Profile:
 
     item: LinkItem
     arrest_place: frozenset[str]
-    all_places: frozenset[str]
+    places: tuple[frozenset[str], ...]  # words of each place the incident names
+    rare_places: frozenset[frozenset[str]]  # those few other incidents in the batch name
     context_words: frozenset[str]
     countries: frozenset[str]
     vector: dict[str, float]
@@ -88,6 +101,10 @@ class Profile:
     @property
     def country(self) -> str | None:
         return self.item.incident.apprehended_country
+
+    @property
+    def all_places(self) -> frozenset[str]:
+        return frozenset().union(*self.places)
 
 
 @dataclass(frozen=True)
@@ -99,21 +116,39 @@ class PairScore:
 
 def build_profiles(items: Sequence[LinkItem]) -> list[Profile]:
     vectors = tfidf_vectors([item.context for item in items])
-    return [_profile(item, vector) for item, vector in zip(items, vectors, strict=True)]
+    places = [_places(item) for item in items]
+    frequency = Counter(p for named in places for p in named)
+    most = max(2, int(RARE_PLACE_SHARE * len(items)))
+    rare = frozenset(p for p, n in frequency.items() if n <= most)
+    return [
+        _profile(item, named, rare, vector)
+        for item, named, vector in zip(items, places, vectors, strict=True)
+    ]
 
 
-def _profile(item: LinkItem, vector: dict[str, float]) -> Profile:
+def _places(item: LinkItem) -> tuple[frozenset[str], ...]:
     inc = item.incident
-    places = [inc.apprehended_place, inc.last_known_place, *(s.place for s in inc.custody_chain)]
-    all_places = frozenset().union(*(place_words(p) for p in places))
+    names = [inc.apprehended_place, inc.last_known_place, *(s.place for s in inc.custody_chain)]
+    words = {place_words(name) for name in names}
+    return tuple(sorted((w for w in words if w), key=sorted))
+
+
+def _profile(
+    item: LinkItem,
+    places: tuple[frozenset[str], ...],
+    rare: frozenset[frozenset[str]],
+    vector: dict[str, float],
+) -> Profile:
+    inc = item.incident
     chain_countries = {s.country for s in inc.custody_chain if s.country}
-    countries = frozenset({inc.apprehended_country, *chain_countries} - {None})
+    countries = frozenset(c for c in {inc.apprehended_country, *chain_countries} if c)
     return Profile(
         item=item,
         arrest_place=place_words(inc.apprehended_place),
-        all_places=all_places,
+        places=places,
+        rare_places=rare & frozenset(places),
         context_words=text_words(item.context),
-        countries=countries,  # type: ignore[arg-type]
+        countries=countries,
         vector=vector,
     )
 
@@ -131,8 +166,14 @@ def compare(a: Profile, b: Profile) -> PairScore:
     ]
     similarity = cosine(a.vector, b.vector)
     parts.append((WORDING_WEIGHT * similarity, f"wording {similarity:.2f}"))
+    if similarity >= SYNDICATED_COSINE and _same_outlet(a.item, b.item):
+        parts.append((SYNDICATED_WEIGHT, "copy of one outlet's report"))
     reasons = tuple(f"{why} ({points:+.2f})" for points, why in parts if points)
     return PairScore(sum(points for points, _ in parts), None, reasons)
+
+
+def _same_outlet(a: LinkItem, b: LinkItem) -> bool:
+    return bool(a.outlet and b.outlet) and fold_text(a.outlet or "") == fold_text(b.outlet or "")
 
 
 def hard_conflict(a: Profile, b: Profile) -> str | None:
@@ -202,13 +243,13 @@ def _date_evidence(a: LinkItem, b: LinkItem) -> tuple[float, str]:
     da, db = a.incident.apprehended_date, b.incident.apprehended_date
     if da.is_known and db.is_known:
         return _arrest_dates(da, db)
-    if da.is_known and b.published.is_known:
-        return _arrest_against_report(da, b.published)
-    if db.is_known and a.published.is_known:
-        return _arrest_against_report(db, a.published)
-    if a.published.is_known and b.published.is_known:
+    if da.is_known or db.is_known:
+        arrest, report = (da, b.published) if da.is_known else (db, a.published)
+        if report.is_known:
+            return _arrest_against_report(arrest, report)
+    elif a.published.is_known and b.published.is_known:
         return _reports_apart(a.published, b.published)
-    return (0.0, "")
+    return (NO_TIME_ANCHOR_WEIGHT, "no dates to compare")
 
 
 def _arrest_dates(da: FuzzyDate, db: FuzzyDate) -> tuple[float, str]:
@@ -248,12 +289,18 @@ def _reports_apart(pa: FuzzyDate, pb: FuzzyDate) -> tuple[float, str]:
 
 
 def _place_evidence(a: Profile, b: Profile) -> tuple[float, str]:
-    shared = a.all_places & b.all_places
+    shared = [(pa, pb) for pa in a.places for pb in b.places if pa <= pb or pb <= pa]
     if shared:
-        return (PLACE_SHARED_WEIGHT, f"shared place {', '.join(sorted(shared))}")
-    mentioned = (a.all_places & b.context_words) | (b.all_places & a.context_words)
+        rare = any(pa in a.rare_places or pb in b.rare_places for pa, pb in shared)
+        names = ", ".join(sorted(" ".join(sorted(pa | pb)) for pa, pb in shared))
+        if rare:
+            return (RARE_PLACE_WEIGHT, f"shared rare place {names}")
+        return (PLACE_SHARED_WEIGHT, f"shared place {names}")
+    mentioned = [p for p in a.places if p <= b.context_words]
+    mentioned += [p for p in b.places if p <= a.context_words]
     if mentioned:
-        return (PLACE_MENTIONED_WEIGHT, f"place named in the other's wording: {min(mentioned)}")
+        name = " ".join(sorted(min(mentioned, key=sorted)))
+        return (PLACE_MENTIONED_WEIGHT, f"place named in the other's wording: {name}")
     if a.arrest_place and b.arrest_place:
         return (PLACE_CLASH_WEIGHT, "different places of arrest")
     return (0.0, "")

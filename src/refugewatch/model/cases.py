@@ -27,6 +27,12 @@ class ChoiceRule(StrEnum):
     MOST_RECENT = "most recent"
     MOST_PRECISE = "most precise"
     MOST_SOURCES = "most sources"
+    # Vulnerable members: the highest count reported, so a risk flag is never dropped because one
+    # report left a child out.
+    HIGHEST = "highest count"
+    # Every rule tied (say two undated reports from unknown outlets): the alphabetically first
+    # value is shown so the fold stays order-independent, and the reviewer is told it is a tie.
+    TIE = "tie"
 
 
 @dataclass(frozen=True)

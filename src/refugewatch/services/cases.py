@@ -53,7 +53,9 @@ def link_items(documents: Sequence[Document], claims: Sequence[Claim]) -> list[L
 def compute_cases(documents: Sequence[Document], claims: Sequence[Claim]) -> list[Case]:
     """Pure: documents + claims -> cases. Same inputs, same cases."""
     clusters = link_incidents(link_items(documents, claims))
-    return build_cases(clusters, claims)
+    outlets = {d.sha256: o for d in documents if (o := d.collector or d.outlet)}
+    published = {d.sha256: d.published for d in documents}
+    return build_cases(clusters, claims, outlets=outlets, published=published)
 
 
 def rebuild_cases(uow_factory: UowFactory, actor: str) -> RebuildReport:

@@ -118,7 +118,7 @@ class AccessMiddleware:
         settings: Settings,
         routes: Callable[[], list[BaseRoute]],
         render_error: Callable[[Request, Exception], ASGIApp],
-        resolve_user: UserResolver = current_user,
+        resolve_user: UserResolver | None = None,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -131,7 +131,8 @@ class AccessMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        user = self.resolve_user(request, self.settings)
+        # Looked up per request, so replacing current_user (login, tests) takes effect at once.
+        user = (self.resolve_user or current_user)(request, self.settings)
         scope.setdefault("state", {})["user"] = user
         template = route_template(self.routes(), scope)
         if template is not None:

@@ -30,7 +30,7 @@ from refugewatch.model.extraction import Confidence, CustodyStep, Span, Status
 from refugewatch.model.places import Place, PlaceKind
 from refugewatch.store.protocols import AuditEvent, ReviewDecision
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 Json = dict[str, Any]
 
 # Bumped when the cached case-state JSON changes shape; older caches are refused, not misread.
@@ -59,6 +59,13 @@ def scalar_values(values: Mapping[str, Scalar], what: str) -> dict[str, Scalar]:
             raise StorageError(f"{what}: {key} is a {type(value).__name__}, not a plain value")
         copy[key] = value
     return copy
+
+
+def plain_text(value: str, what: str) -> str:
+    """PostgreSQL text cannot hold NUL; refuse it on every backend so both behave alike."""
+    if "\x00" in value:
+        raise StorageError(f"{what} contains a NUL character, which cannot be stored; remove it")
+    return value
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -91,7 +98,7 @@ def document_row(document: Document, now: dt.datetime) -> Json:
         "published_latest": document.published.latest,
         "published_precision": document.published.precision.value,
         "language": document.language,
-        "clean_text": document.clean_text,
+        "clean_text": plain_text(document.clean_text, f"the text of {document.filename}"),
         "cleaner_version": document.cleaner_version,
         "sensitivity": document.sensitivity.value,
         "reliability": document.reliability,
@@ -156,7 +163,7 @@ def claim_row(claim: Claim, position: int) -> Json:
         "values": scalar_values(claim.values, what),
         "evidence_start": claim.evidence.start,
         "evidence_end": claim.evidence.end,
-        "evidence_quote": claim.evidence.quote,
+        "evidence_quote": plain_text(claim.evidence.quote, f"the quote of {what}"),
         "cleaner_version": claim.evidence.cleaner_version,
         "date_earliest": claim.date.earliest,
         "date_latest": claim.date.latest,

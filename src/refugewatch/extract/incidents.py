@@ -1,0 +1,293 @@
+"""Incidents: turn the groups a text reports into Incident records with evidence.
+
+Pipeline inside one document (all pure): sentences -> events and group mentions ->
+groups (coreference, sub-groups, totals) -> per group: apprehension date, place, country and
+captor from the sentences reporting the apprehension; custody chain and status from its
+events; vulnerable members from every sentence about it; one evidence sentence quoted exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from refugewatch.extract import patterns as p
+from refugewatch.extract.incidents_context import DocContext
+from refugewatch.extract.incidents_events import Event
+from refugewatch.extract.incidents_groups import Group, build_groups
+from refugewatch.extract.incidents_places import (
+    choose_captor,
+    choose_country,
+    choose_place,
+    document_country,
+)
+from refugewatch.extract.incidents_status import (
+    choose_status,
+    custody_chain,
+    safe_place,
+)
+from refugewatch.extract.incidents_vulnerable import find_vulnerable
+from refugewatch.extract.patterns import EventKind
+from refugewatch.extract.sentences import Sentence
+from refugewatch.model.counts import Count, Qualifier
+from refugewatch.model.dates import FuzzyDate, Precision
+from refugewatch.model.extraction import Confidence, CustodyStep, Incident, Span, Status
+
+# Longest evidence quote; a longer sentence (a glued paragraph) is cut around the group mention.
+MAX_EVIDENCE_CHARS = 320
+# Events that date and place an apprehension.
+APPREHENDING = (EventKind.APPREHENSION, EventKind.HELD)
+# Verbs of other movements: a date right after them is not the arrest date ("left China on ...").
+_OTHER_VERB_BEFORE = re.compile(
+    r"\b(?:left|leaving|crossed|crossing|fled|departed|arrived|entered|sent|handed|returned|"
+    r"deported|moved|transferred|travel(?:l)?ed|escaped|released|freed|said|told|reported)\b"
+    r"[^,.;]{0,22}$",
+    re.IGNORECASE,
+)
+_VAGUE_RELATIVE = re.compile(r"\b(?:ago|weeks?|recently|days)\b", re.IGNORECASE)
+_REPORTING_BETWEEN = re.compile(
+    r"\b(?:reported|said|told|announced|stated|confirmed|disclosed|revealed)\s+(?:that\b|on\b)?",
+    re.IGNORECASE,
+)
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z]{3,}(?:[ -][A-Z]{2,})*,\s*$")
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.IGNORECASE)
+_PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.YEAR: 3}
+
+
+@dataclass(frozen=True)
+class _Where:
+    place: str | None
+    place_id: str | None
+    country: str | None
+    captor: str | None
+
+
+def find_incidents(ctx: DocContext) -> list[Incident]:
+    groups = sorted(build_groups(ctx), key=lambda g: g.first.start)
+    incidents = [_incident(ctx, g, _foreign(g, groups)) for g in groups]
+    index_by_size = {g.size: i for i, g in enumerate(groups)}
+    return [
+        _with_parent(inc, index_by_size.get(g.parent) if g.parent else None)
+        for inc, g in zip(incidents, groups, strict=True)
+    ]
+
+
+def _with_parent(incident: Incident, parent: int | None) -> Incident:
+    return incident if parent is None else replace(incident, subset_of=parent)
+
+
+def _foreign(group: Group, groups: list[Group]) -> list[int]:
+    """Positions of other groups' mentions and events: their facts are not this group's."""
+    out: list[int] = []
+    for other in groups:
+        if other is not group:
+            out += [m.start for m in other.mentions] + [e.start for e in other.events]
+    return out
+
+
+def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
+    events = group.all_events()
+    arrests = [e for e in events if e.kind is EventKind.APPREHENSION]
+    where = _where(ctx, group, arrests, foreign)
+    date = _apprehension_date(ctx, arrests)
+    chain = custody_chain(ctx, events, where.place)
+    choice = choose_status(events)
+    evidence, confidence, rule = _evidence(ctx, group, events, where, date)
+    return Incident(
+        people=_people(group),
+        evidence=evidence,
+        nationality=group.nationality,
+        apprehended_date=date,
+        apprehended_place=where.place,
+        apprehended_place_id=where.place_id,
+        apprehended_country=where.country,
+        apprehended_by=where.captor,
+        custody_chain=chain,
+        status=choice.status,
+        status_date=_status_date(ctx, choice.event, date),
+        last_known_place=_last_known_place(ctx, choice.status, choice.event, chain, where),
+        vulnerable=find_vulnerable(
+            (ctx.sentences[i].text for i in sorted(group.sentences)), group.size
+        ),
+        confidence=confidence,
+        rule=rule,
+        field_evidence=_field_evidence(ctx, choice.event),
+    )
+
+
+def _people(group: Group) -> Count:
+    exact = [m for m in group.mentions if m.count.qualifier is Qualifier.EXACT]
+    chosen = exact[0] if exact else group.first
+    return chosen.count
+
+
+def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[int]) -> _Where:
+    sentences = sorted({e.sentence for e in arrests})
+    anchors = [e.start for e in arrests] + [m.start for m in group.mentions]
+    place = choose_place(ctx, sentences, anchors, foreign) if sentences else None
+    captor = choose_captor(ctx, sentences, anchors, foreign) if sentences else None
+    country = place.country if place and place.country else None
+    if country is None:
+        country = choose_country(ctx, sentences or sorted(group.sentences), captor)
+    if country is None:
+        country = document_country(ctx)
+    return _Where(
+        place=place.name if place else None,
+        place_id=place.place_id if place else None,
+        country=country,
+        captor=captor,
+    )
+
+
+def _apprehension_date(ctx: DocContext, arrests: list[Event]) -> FuzzyDate:
+    candidates: list[tuple[int, int, FuzzyDate]] = []
+    for event in arrests:
+        found = _date_for(ctx, event)
+        if found is not None:
+            candidates.append((_PRECISION_RANK.get(found.precision, 4), event.start, found))
+    if not candidates:
+        return FuzzyDate.unknown()
+    return min(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _date_for(ctx: DocContext, event: Event) -> FuzzyDate | None:
+    sentence = ctx.sentences[event.sentence]
+    best: tuple[float, FuzzyDate] | None = None
+    reported: FuzzyDate | None = None
+    for mention in ctx.dates.get(event.sentence, []):
+        if not mention.value.is_known:
+            continue
+        rel = mention.start - sentence.start
+        before = sentence.text[max(0, rel - 40) : rel]
+        if p.REPORTING_BEFORE.search(before) or _reports_event(sentence, mention.end, event):
+            reported = mention.value
+            continue
+        if _OTHER_VERB_BEFORE.search(before) or _is_dateline(sentence.text, rel):
+            continue
+        distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
+        if best is None or distance < best[0]:
+            best = (distance, _coarsen(mention.text, mention.value))
+    if best is not None:
+        return best[1]
+    if reported is not None and _PAST_PERFECT.search(
+        sentence.text[max(0, event.start - sentence.start - 12) : event.start - sentence.start]
+    ):
+        return _month_of(reported)
+    return None
+
+
+def _reports_event(sentence: Sentence, date_end: int, event: Event) -> bool:
+    """ "On Nov 22, police reported that a man had been detained": the date of the report."""
+    if date_end >= event.start:
+        return False
+    between = sentence.text[date_end - sentence.start : event.start - sentence.start]
+    return bool(_REPORTING_BETWEEN.search(between))
+
+
+def _is_dateline(text: str, rel: int) -> bool:
+    """ "SEOUL, Feb. 7 (Yonhap) --": the date of the wire story, not of the event."""
+    return bool(_DATELINE_BEFORE.search(text[max(0, rel - 30) : rel]))
+
+
+def _distance(text: str, event: Event, start: int, end: int, offset: int) -> float:
+    if start >= event.end:
+        return float(start - event.end)
+    gap = text[end - offset : event.start - offset]
+    return (event.start - end) * 1.5 + (20 if "," in gap else 0)
+
+
+def _coarsen(phrase: str, value: FuzzyDate) -> FuzzyDate:
+    """ "about 10 days ago", "last week" date an event to its month, never to an invented day."""
+    if _VAGUE_RELATIVE.search(phrase) and value.precision is Precision.DAY:
+        return _month_of(value)
+    return value
+
+
+def _month_of(value: FuzzyDate) -> FuzzyDate:
+    if value.earliest is None:
+        return value
+    return FuzzyDate.month(value.earliest.year, value.earliest.month)
+
+
+def _status_date(ctx: DocContext, event: Event | None, arrested: FuzzyDate) -> FuzzyDate:
+    if ctx.published.is_known:
+        return ctx.published
+    if event is not None and event.kind is not EventKind.APPREHENSION:
+        found = _date_for(ctx, event)
+        if found is not None:
+            return found
+    return arrested
+
+
+def _last_known_place(
+    ctx: DocContext,
+    status: Status,
+    event: Event | None,
+    chain: tuple[CustodyStep, ...],
+    where: _Where,
+) -> str | None:
+    if status is Status.REPATRIATED:
+        return None
+    if status is Status.REACHED_SAFE_COUNTRY and event is not None:
+        return safe_place(ctx, event) if event.kind is EventKind.ARRIVED else None
+    for step in reversed(chain):
+        if step.place:
+            return step.place
+    if status is Status.RELEASED:
+        return None
+    return where.place
+
+
+def _evidence(
+    ctx: DocContext, group: Group, events: list[Event], where: _Where, date: FuzzyDate
+) -> tuple[Span, Confidence, str]:
+    direct = group.direct_sentences
+    with_events = {e.sentence for e in events}
+    arrest_sentences = {e.sentence for e in events if e.kind in APPREHENDING}
+    ranked = sorted(
+        direct & with_events,
+        key=lambda i: (i not in arrest_sentences, -_richness(ctx, i), i),
+    )
+    if ranked:
+        index = ranked[0]
+        rich = _richness(ctx, index) > 0
+        confidence = Confidence.HIGH if rich and index in arrest_sentences else Confidence.MEDIUM
+        rule = "incident.count_event_sentence"
+    else:
+        index = min(with_events) if with_events else group.first.sentence
+        confidence, rule = Confidence.LOW, "incident.anaphora"
+    if group.inherited:
+        rule += "+total_split"
+    mention = next((m for m in group.mentions if m.sentence == index), group.first)
+    return _quote(ctx, index, mention.start), confidence, rule
+
+
+def _richness(ctx: DocContext, index: int) -> int:
+    return int(bool(ctx.dates.get(index))) + int(bool(ctx.places.get(index)))
+
+
+def _quote(ctx: DocContext, index: int, focus: int) -> Span:
+    sentence = ctx.sentences[index]
+    start, end = sentence.start, sentence.end
+    if end - start > MAX_EVIDENCE_CHARS:
+        start = max(start, focus - MAX_EVIDENCE_CHARS // 3)
+        end = min(end, start + MAX_EVIDENCE_CHARS)
+        while start < end and not ctx.text[start].isspace() and start > sentence.start:
+            start += 1
+        start, end = _strip(ctx.text, start, end)
+    return Span(start, end, ctx.text[start:end])
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _field_evidence(ctx: DocContext, event: Event | None) -> tuple[tuple[str, Span], ...]:
+    if event is None:
+        return ()
+    sentence = ctx.sentences[event.sentence]
+    return (("status", Span(sentence.start, sentence.end, sentence.text)),)

@@ -1,0 +1,236 @@
+"""Coreference: fold every mention of the same group into one, and attach events to groups.
+
+A news story names its group many times (headline, lead, body: "nine North Korean refugees",
+"the nine", "the group", "they"). Mentions with the same size are one group; "10 of the original
+14" is a sub-group of the 14; pronouns and "the group" continue the group named last. A group
+whose size is the sum of two other reported groups ("12 arrested in two groups" = 7 + 5) is a
+total, not a group of its own: its facts pass to the parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from refugewatch.extract import patterns as p
+from refugewatch.extract.incidents_context import DocContext
+from refugewatch.extract.incidents_events import Event
+from refugewatch.extract.incidents_mentions import GroupMention, find_group_mentions
+from refugewatch.extract.patterns import EventKind
+from refugewatch.model.counts import Qualifier
+from refugewatch.model.dates import Precision
+
+# Sentences after the last mention of a group within which "they"/"the group" still refer to it.
+ANAPHORA_REACH = 4
+# Characters around a count searched for tally wording ("since July 2016", "a total of").
+TALLY_WINDOW = 100
+# Weaker tally words ("number of", "cases") count only right beside the figure.
+TALLY_NEAR = 35
+
+
+@dataclass
+class Group:
+    size: int
+    mentions: list[GroupMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)  # every sentence that speaks of the group
+    parent: int | None = None  # size of the group this one is a part of
+    nationality: str = "KP"
+    inherited: list[Event] = field(default_factory=list)  # events of a dissolved total
+
+    @property
+    def first(self) -> GroupMention:
+        return min(self.mentions, key=lambda m: m.start)
+
+    @property
+    def direct_sentences(self) -> set[int]:
+        return {m.sentence for m in self.mentions}
+
+    def all_events(self) -> list[Event]:
+        return sorted(self.events + self.inherited, key=lambda e: e.start)
+
+
+def build_groups(ctx: DocContext) -> list[Group]:
+    state = _State()
+    for index in range(len(ctx.sentences)):
+        _read_sentence(ctx, index, state)
+    concrete = [g for g in state.groups.values() if _is_incident(g)]
+    return _dissolve_totals(concrete)
+
+
+@dataclass
+class _State:
+    groups: dict[int, Group] = field(default_factory=dict)
+    focus: tuple[int, int] | None = None  # (group size, sentence index) named last
+    # Facts told of a group before it is counted ("A group of defectors ... arrived"), waiting
+    # for the first counted mention to claim them.
+    pending: list[Event] = field(default_factory=list)
+
+
+def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
+    mentions, tallied = _group_mentions(ctx, index)
+    facts = [e for e in ctx.events.get(index, []) if e.is_fact]
+    for mention in mentions:
+        group = _group_for(state.groups, mention, state.focus)
+        group.sentences.add(index)
+        group.events.extend(_adjective_events(ctx, mention))
+        if state.pending:
+            group.events.extend(state.pending)
+            state.pending = []
+        state.focus = (group.size, index)
+    if tallied:
+        return
+    if mentions:
+        for event in facts:
+            _nearest_group(state.groups, mentions, event).events.append(event)
+        for mention in mentions:
+            if mention.aggregate:  # "to bring the total to 468": the total shares every fact
+                state.groups[mention.size or 0].events.extend(facts)
+    elif index in ctx.generic_sentences:
+        return
+    elif state.focus is not None and _continues(ctx, index, state.focus):
+        group = state.groups[state.focus[0]]
+        group.events.extend(facts)
+        group.sentences.add(index)
+        state.focus = (group.size, index)
+    elif facts and state.focus is None and _UNCOUNTED_GROUP.search(ctx.sentences[index].text):
+        state.pending.extend(facts)
+
+
+# A group named without a number: its facts wait for the first counted mention.
+_UNCOUNTED_GROUP = re.compile(
+    r"\b(?:a|the) group of (?:[\w-]+\s+){0,2}(?:defectors|refugees|North Koreans|escapees)\b|"
+    r"\bNorth Korean (?:defectors|refugees|escapees|asylum[- ]seekers)\b",
+    re.IGNORECASE,
+)
+# Participles inside a mention ("seven detained refugees") report detention.
+_ADJECTIVE_HELD = re.compile(r"\b(?:detained|arrested|imprisoned|jailed|captured)\b", re.IGNORECASE)
+
+
+def _adjective_events(ctx: DocContext, mention: GroupMention) -> list[Event]:
+    words = ctx.text[mention.start : mention.end]
+    match = _ADJECTIVE_HELD.search(words)
+    if match is None:
+        return []
+    start = mention.start + match.start()
+    return [Event(EventKind.HELD, start, start + len(match.group(0)), mention.sentence, "held")]
+
+
+def _group_mentions(ctx: DocContext, index: int) -> tuple[list[GroupMention], bool]:
+    """Group mentions of one sentence, and whether a tally mention was set aside there."""
+    sentence = ctx.sentences[index]
+    found = find_group_mentions(sentence, index, ctx.counts.get(index, []), ctx.nk_context(index))
+    kept = [m for m in found if not m.member]
+    groups = [m for m in kept if not _is_tally(ctx, index, m)]
+    return groups, len(groups) < len(kept)
+
+
+def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
+    if ctx.in_statistic(mention.start, mention.end):
+        return True
+    sentence = ctx.sentences[index]
+    rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
+    window = sentence.text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW]
+    near = sentence.text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
+    if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
+        return True
+    size = mention.size or 0
+    fuzzy = mention.count.qualifier is not Qualifier.EXACT
+    on_a_day = any(d.value.precision is Precision.DAY for d in ctx.dates.get(index, []))
+    if fuzzy and size >= p.TALLY_FUZZY_MIN and not on_a_day:
+        return True
+    return size >= p.LARGE_GROUP_MIN
+
+
+def _group_for(
+    groups: dict[int, Group], mention: GroupMention, focus: tuple[int, int] | None
+) -> Group:
+    size = mention.size or 0
+    group = groups.get(size)
+    if group is None:
+        group = Group(size=size, nationality=mention.nationality)
+        groups[size] = group
+    group.mentions.append(mention)
+    if mention.parent_count is not None and group.parent is None:
+        parent = mention.parent_count
+        if parent < 0 and focus is not None and focus[0] != size:
+            parent = focus[0]
+        if parent > size:
+            group.parent = parent
+    return group
+
+
+def _nearest_group(groups: dict[int, Group], mentions: list[GroupMention], event: Event) -> Group:
+    def distance(m: GroupMention) -> int:
+        if m.end <= event.start:
+            return event.start - m.end
+        if event.end <= m.start:
+            return m.start - event.end + 5  # a subject before the verb is the likelier owner
+        return 0
+
+    best = min(mentions, key=distance)
+    return groups[best.size or 0]
+
+
+def _continues(ctx: DocContext, index: int, focus: tuple[int, int]) -> bool:
+    """Does this sentence, naming no group, go on about the group named last?"""
+    if index - focus[1] > ANAPHORA_REACH:
+        return False
+    text = ctx.sentences[index].text
+    if focus[0] == 1:
+        return bool(p.ANAPHORA.search(text))
+    return bool(p.ANAPHORA.search(text)) and not _only_singular(text)
+
+
+def _only_singular(text: str) -> bool:
+    plural = re.sub(p.SINGULAR_ANAPHORA.pattern, "", text, flags=re.IGNORECASE)
+    return not p.ANAPHORA.search(plural)
+
+
+def _is_incident(group: Group) -> bool:
+    """Something concrete happened to the group. A fuzzy figure only said to be held ("more
+    than 38 refugees detained in China") is a running tally, not one group."""
+    kinds = {e.kind for e in group.events} - {EventKind.UNCLEAR}
+    if not kinds:
+        return False
+    fuzzy = all(m.count.qualifier is not Qualifier.EXACT for m in group.mentions)
+    return not (fuzzy and kinds == {EventKind.HELD})
+
+
+def _dissolve_totals(groups: list[Group]) -> list[Group]:
+    """A group that is the sum of two others is their total: drop it, hand its facts down."""
+    kept: list[Group] = []
+    for group in groups:
+        parts = _parts(group, groups)
+        if parts is None:
+            kept.append(group)
+            continue
+        for part in parts:
+            part.inherited.extend(group.events)
+            part.sentences |= group.sentences
+            if part.parent == group.size:
+                part.parent = None
+    if len(kept) == len(groups):
+        return groups
+    present = {g.size for g in kept}
+    for group in kept:
+        if group.parent is not None and group.parent not in present:
+            group.parent = None
+    return kept
+
+
+def _parts(total: Group, groups: list[Group]) -> tuple[Group, Group] | None:
+    others = [g for g in groups if g is not total and g.size < total.size]
+    for i, a in enumerate(others):
+        for b in others[i + 1 :]:
+            if (
+                a.size + b.size == total.size
+                and a.parent in (None, total.size)
+                and b.parent
+                in (
+                    None,
+                    total.size,
+                )
+            ):
+                return a, b
+    return None

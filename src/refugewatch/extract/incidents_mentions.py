@@ -1,0 +1,378 @@
+"""Group mentions: the places in a text that name a concrete group of North Koreans.
+
+"seven North Korean defectors", "a group of 14", "10 of the original 14", "The eight women and
+three men", "a North Korean man", "Kim, his wife and young daughter". Counts come from
+`numbers.find_counts`; this module decides which counts count people, which people are North
+Korean, which mentions are sub-groups, and which are only members listed inside another mention
+("including a 14-year-old girl").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from refugewatch.extract import patterns as p
+from refugewatch.extract.numbers import CountMention
+from refugewatch.extract.sentences import Sentence
+from refugewatch.model.counts import Count
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    start: int  # absolute offsets in the document text
+    end: int
+    sentence: int
+    count: Count
+    nationality: str = "KP"
+    parent_count: int | None = None  # "10 of the original 14" -> 14; "three of them" -> -1
+    member: bool = False  # listed inside another group ("including two children")
+    composition: bool = False  # "11 women and eight men" summed into one mention
+    definite: bool = False  # "the nine", "these 38": refers back to a group named before
+    aggregate: bool = False  # "to bring the total to 468": the sum of groups just named
+
+    @property
+    def size(self) -> int | None:
+        return self.count.headline
+
+
+_PEOPLE = p._words(*p.NK_PEOPLE_NOUNS, *p.GENERIC_PEOPLE_NOUNS, *p.HELPER_NOUNS)
+_AFTER_COUNT = re.compile(
+    rf"^\s*(?:[–—-]\s*)?(?:(?P<mods>(?:[\w()’'/-]+\s+){{0,4}}?))(?P<noun>{_PEOPLE})\b",
+    re.IGNORECASE,
+)
+_MODIFIER_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "were",
+        "was",
+        "who",
+        "have",
+        "has",
+        "had",
+        "in",
+        "at",
+        "on",
+        "to",
+        "from",
+        "with",
+        "by",
+        "for",
+        "that",
+        "which",
+        "are",
+        "is",
+        "be",
+        "been",
+        "said",
+        "than",
+        "as",
+        "per",
+        "each",
+        "every",
+    ]
+)
+# Words after "North Korean" that make it an adjective for something that is not a person.
+_NON_PERSON = re.compile(
+    r"^\s+(?:officials?|authorities|government|embassy|consulate|army|agents?|security|"
+    r"diplomats?|state|regime|leader|border|side|media|soldiers|restaurants?|trade|"
+    r"human|ministry|workers'|companies|company|ship|vessel|economy|people's|counterpart)\b",
+    re.IGNORECASE,
+)
+_SUBSET = re.compile(
+    r"^\s+(?:out\s+)?of\s+(?:them|these|those|the|the\s+original|all)\b", re.IGNORECASE
+)
+_GROUP_OF_BEFORE = re.compile(r"\b(?:group|family|party|batch)\s+of\s+$", re.IGNORECASE)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|all|all the|all of the)\s+$", re.IGNORECASE)
+_DEFINITE_AFTER = re.compile(
+    r"^\s*(?:were|was|had|have|are|is|who|also|then|would|will|could|must|begged|left|"
+    r"remaining|arrived|of them|,)", re.IGNORECASE,
+)  # fmt: skip
+_MEMBER_BEFORE = re.compile(
+    r"(?:\b(?:including|includes|included|include|among them|among whom|of whom|such as|"
+    r"with|plus|and their|along with|consisting of|made up of)\s+(?:\w+\s+){0,2}$)",
+    re.IGNORECASE,
+)
+_COMPOSITION_NOUNS = frozenset(
+    [
+        "men",
+        "women",
+        "males",
+        "females",
+        "boys",
+        "girls",
+        "child",
+        "children",
+        "man",
+        "woman",
+        "male",
+        "female",
+        "kids",
+        "minors",
+        "adults",
+        "teenagers",
+        "teenager",
+    ]
+)
+_COMPOSITION_GAP = re.compile(
+    r"^\s*(?:,\s*(?:(?:ages?|aged)\s+[\d\s,and-]+|in (?:their|his|her) [\w\s]{2,20}?),?\s*)?"
+    r"(?:,|,?\s+and|&)\s*(?:a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+# "10 men and women, in their 20s and 30s, and one four-year-old child": one more person.
+_TRAILING_ONE = re.compile(
+    r"^(?:\s+and\s+(?:wo)?men)?\s*(?:,\s*(?:(?:ages?|aged)\s+[\d\s,and-]+|in (?:their|his|her) "
+    r"[\w\s]{2,20}?),?\s*)?(?:,|,?\s+and)\s+(?:a|an|one)\s+(?:[\w-]+-(?:year|month)-old\s+)?"
+    r"(?:child|baby|infant|boy|girl|man|woman|male|female|toddler)\b",
+    re.IGNORECASE,
+)
+# "The baby and the six North Koreans": one more person named before the counted ones.
+_ONE_MORE_BEFORE = re.compile(
+    r"\b(?:the|a|an|one)\s+(?:[\w-]+-(?:month|year)-old\s+)?(?:baby|infant|child|boy|girl|man|"
+    r"woman|toddler)\s+and\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "to bring the total ... to 468": a running total of the groups just named.
+_TOTAL_BEFORE = re.compile(r"\btotal\b(?:\s+[\w-]+){0,6}\s+(?:to|of|at)\s+$", re.IGNORECASE)
+# Opening and closing marks of an aside: mentions inside it list members.
+_ASIDE_OPEN = re.compile(
+    r"[–—(]|--|\b(?:including|includes|included|among them|of whom|such as)\b", re.IGNORECASE
+)
+_SINGULAR = re.compile(
+    r"\b(?P<art>a|an|one)\s+(?:(?:male|female|young|suspected|pregnant|\d{1,2}-year-old|"
+    r"elderly|former)\s+)*North Korean(?:\s+(?P<noun>man|woman|defector|refugee|worker|logger|"
+    r"asylum[- ]seeker|national|citizen|girl|boy|mother|escapee|laborer|student)\b|"
+    r"(?=\s*(?:[,;)]|who\b|was\b|had\b|has\b|is\b|arrested|detained|caught|held|deported)))",
+    re.IGNORECASE,
+)
+_SINGULAR_GENERIC = re.compile(
+    r"\b(?:a|an|one)\s+(?:young\s+|pregnant\s+)?(?:woman|man|girl|boy|defector|refugee)\b"
+    r"(?=[^.;]{0,40}\bNorth Korea\b)",
+    re.IGNORECASE,
+)
+_FAMILY = re.compile(
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}(?:,\s*\d{1,2},)?,?\s+(?:and\s+)?(?:his|her)\s+"
+    r"(?:wife|husband|son|daughter|mother|father)(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})?"
+    r"(?:,\s*\d{1,2},?)?(?:,?\s+and\s+(?:his|her|their)?\s*(?:young\s+|infant\s+|\d+-year-old\s+)?"
+    r"(?P<third>wife|husband|son|daughter|child|children|baby))?"
+)
+
+
+def find_group_mentions(
+    sentence: Sentence, index: int, counts: list[CountMention], nk_context: bool
+) -> list[GroupMention]:
+    """Group mentions in one sentence. `nk_context`: the sentence or its neighbour names NK."""
+    mentions = [m for c in counts if (m := _from_count(sentence, index, c, nk_context))]
+    mentions = _merge_compositions(sentence, mentions)
+    mentions += _singulars(sentence, index, mentions)
+    mentions += _families(sentence, index, mentions)
+    mentions = _drop_partitive_heads(sorted(mentions, key=lambda m: m.start))
+    return _mark_members(sentence, mentions)
+
+
+def _drop_partitive_heads(mentions: list[GroupMention]) -> list[GroupMention]:
+    """In "two out of the nine workers" the nine is part of the sub-group's phrase."""
+    kept: list[GroupMention] = []
+    for mention in mentions:
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.parent_count is not None and mention.start - prev.end <= 2:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _from_count(
+    sentence: Sentence, index: int, cm: CountMention, nk_context: bool
+) -> GroupMention | None:
+    if cm.count.headline is None or cm.count.headline <= 0:
+        return None
+    rel_start, rel_end = cm.start - sentence.start, cm.end - sentence.start
+    text = sentence.text
+    before, after = text[max(0, rel_start - 40) : rel_start], text[rel_end : rel_end + 80]
+    if re.match(r"^(?:-year|-month|-day|\s*years? old|\s*%|\s*per ?cent)", after, re.I):
+        return None
+    base = GroupMention(cm.start, cm.end, index, cm.count)
+    subset = _SUBSET.match(after)
+    if subset:
+        if cm.count.headline == 1:
+            return None  # "one of the defectors called ...": a member speaking, not a sub-group
+        return _subset_mention(base, sentence, after, subset)
+    if _ONE_MORE_BEFORE.search(before):
+        total = (cm.count.headline or 0) + 1
+        base = replace(base, count=Count.exact(total), composition=True)
+    grouped = bool(_GROUP_OF_BEFORE.search(before)) or re.match(
+        r"(?i)(?:a|an|the|another|second|first)?\s*(?:\w+\s+)?(?:group|family|party|batch)\s+of",
+        cm.text,
+    )
+    noun = _AFTER_COUNT.match(after)
+    if noun and _noun_is_people(noun, after, nk_context):
+        if noun.group("noun").lower() in p.HELPER_NOUNS:
+            return None
+        end = cm.end + noun.end()
+        nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
+        definite = bool(_DEFINITE_BEFORE.search(before))
+        return replace(base, end=end, nationality=nationality, definite=definite)
+    if _TOTAL_BEFORE.search(before) and nk_context:
+        return replace(base, aggregate=True)
+    if grouped and nk_context:
+        return base
+    if _DEFINITE_BEFORE.search(before) and _DEFINITE_AFTER.match(after) and nk_context:
+        return replace(base, definite=True)
+    return None
+
+
+def _noun_is_people(noun: re.Match[str], after: str, nk_context: bool) -> bool:
+    mods = (noun.group("mods") or "").lower().split()
+    if any(w.strip("()") in _MODIFIER_STOP for w in mods):
+        return False
+    word = noun.group("noun")
+    if word.lower() in {"north korean"} and _NON_PERSON.match(after[noun.end() :]):
+        return False
+    is_nk_noun = any(word.lower() == n.lower() for n in p.NK_PEOPLE_NOUNS)
+    return is_nk_noun or "korean" in " ".join(mods) or "dprk" in " ".join(mods) or nk_context
+
+
+def _nationality(window: str) -> str:
+    match = p.OTHER_NATIONALITY.search(window)
+    if not match:
+        return "KP"
+    return "KR" if "south korean" in match.group(0).lower() else "CN"
+
+
+def _subset_mention(
+    base: GroupMention, sentence: Sentence, after: str, subset: re.Match[str]
+) -> GroupMention:
+    rest = after[subset.end() :]
+    parent = re.match(r"\s*(\d[\d,]*|[a-z]+)\b", rest)
+    parent_count = -1
+    if parent and subset.group(0).rstrip().lower().endswith(("the", "original", "all")):
+        parent_count = _small_number(parent.group(1))
+    return replace(base, end=base.end + subset.end(), parent_count=parent_count)
+
+
+def _small_number(token: str) -> int:
+    words = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ]
+    token = token.lower().replace(",", "")
+    if token.isdigit():
+        return int(token)
+    return words.index(token) if token in words else -1
+
+
+def _merge_compositions(sentence: Sentence, mentions: list[GroupMention]) -> list[GroupMention]:
+    """ "11 women and eight men" -> one mention of 19 (a breakdown, not two groups)."""
+    merged: list[GroupMention] = []
+    for mention in mentions:
+        prev = merged[-1] if merged else None
+        if prev is not None and _composes(sentence, prev, mention):
+            total = (prev.size or 0) + (mention.size or 0)
+            merged[-1] = replace(prev, end=mention.end, count=Count.exact(total), composition=True)
+            continue
+        merged.append(mention)
+    return [_with_trailing_one(sentence, m) for m in merged]
+
+
+def _with_trailing_one(sentence: Sentence, mention: GroupMention) -> GroupMention:
+    if _last_word(sentence, mention) not in _COMPOSITION_NOUNS or mention.parent_count is not None:
+        return mention
+    trailing = _TRAILING_ONE.match(sentence.text[mention.end - sentence.start :])
+    if trailing is None:
+        return mention
+    total = (mention.size or 0) + 1
+    return replace(
+        mention, end=mention.end + trailing.end(), count=Count.exact(total), composition=True
+    )
+
+
+def _composes(sentence: Sentence, a: GroupMention, b: GroupMention) -> bool:
+    if a.parent_count is not None or b.parent_count is not None:
+        return False
+    gap = sentence.text[a.end - sentence.start : b.start - sentence.start]
+    return (
+        _last_word(sentence, a) in _COMPOSITION_NOUNS
+        and _last_word(sentence, b) in _COMPOSITION_NOUNS
+        and bool(_COMPOSITION_GAP.match(gap))
+    )
+
+
+def _last_word(sentence: Sentence, m: GroupMention) -> str:
+    words = sentence.text[m.start - sentence.start : m.end - sentence.start].lower().split()
+    return words[-1] if words else ""
+
+
+def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> list[GroupMention]:
+    found: list[GroupMention] = []
+    for regex in (_SINGULAR, _SINGULAR_GENERIC):
+        for match in regex.finditer(sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if _overlaps(start, end, taken + found):
+                continue
+            found.append(GroupMention(start, end, index, Count.exact(1)))
+    return found
+
+
+def _families(sentence: Sentence, index: int, taken: list[GroupMention]) -> list[GroupMention]:
+    found: list[GroupMention] = []
+    for match in _FAMILY.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        if _overlaps(start, end, taken):
+            continue
+        size = 3 if match.group("third") else 2
+        found.append(GroupMention(start, end, index, Count.exact(size)))
+    return found
+
+
+def _overlaps(start: int, end: int, mentions: list[GroupMention]) -> bool:
+    return any(start < m.end and m.start < end for m in mentions)
+
+
+def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[GroupMention]:
+    """Mentions listed inside an earlier group mention describe members, not a new group."""
+    out: list[GroupMention] = []
+    for i, mention in enumerate(mentions):
+        rel = mention.start - sentence.start
+        before = sentence.text[max(0, rel - 40) : rel]
+        if _MEMBER_BEFORE.search(before) or (i > 0 and _in_aside(sentence, out, mention)):
+            out.append(replace(mention, member=True))
+        else:
+            out.append(mention)
+    return out
+
+
+def _in_aside(sentence: Sentence, earlier: list[GroupMention], mention: GroupMention) -> bool:
+    """After a group mention, an aside ("– one male, five women –", "including ...") lists members."""
+    owner = next((m for m in reversed(earlier) if not m.member), None)
+    if owner is None:
+        return False
+    gap = sentence.text[owner.end - sentence.start : mention.start - sentence.start]
+    opened = _ASIDE_OPEN.search(gap)
+    if opened is None:
+        return False
+    closes = len(re.findall(r"[–—)]|--", gap[opened.end() :]))
+    return closes == 0

@@ -1,0 +1,180 @@
+"""Where and by whom: the apprehension place, its country, and the agency that made the arrest.
+
+Places are chosen from the sentences that report the apprehension, the most specific first
+(a detention facility or border post before a town, a town before a province), spelled as the
+text spells them. Places introduced by "left", "to", "via" are origins or destinations, not
+where the group was caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from refugewatch.extract import patterns as p
+from refugewatch.extract.gazetteer import PlaceMention
+from refugewatch.extract.incidents_context import DocContext
+from refugewatch.model.places import PlaceKind
+
+# Most specific first: the kind rank used to choose among several places in one sentence.
+KIND_RANK: dict[PlaceKind, int] = {
+    PlaceKind.DETENTION_FACILITY: 0,
+    PlaceKind.BORDER_CROSSING: 1,
+    PlaceKind.TOWN: 2,
+    PlaceKind.CITY: 3,
+    PlaceKind.COUNTY: 4,
+    PlaceKind.PROVINCE: 5,
+    PlaceKind.REGION: 6,
+    PlaceKind.COUNTRY: 9,
+}
+# A named facility the gazetteer cannot know: "the Thang Tin border station", "Hun Sen park".
+FACILITY = re.compile(
+    r"\b(?:at|in|near)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w’'-]*\s+){1,4}?)"
+    r"(?P<kind>border station|border post|border checkpoint|checkpoint|park|bus station|"
+    r"bus terminal|border village|village|port)\b"
+)
+_POSSESSIVE = re.compile(r"^.*[’']s\s+")
+_AGENCY_NOT = re.compile(
+    r"^\s*(?:station|headquarters|roadblock|chief|officer|commissioner|barracks)", re.IGNORECASE
+)
+_COUNTRY_IN = re.compile(
+    r"\b(?:in|inside|within)\s+(?:the\s+)?(?:(?:north|south|east|west|northern|southern|eastern|"
+    r"western|northeastern|northwestern|southeastern|southwestern|central)\s+)?"
+    rf"(?P<name>{p._words(*(n.title() for n in p.COUNTRY_NAMES))})\b"
+)
+EXCLUDED_COUNTRIES = frozenset({"KP", "KR"})
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    name: str
+    place_id: str | None
+    country: str | None
+    start: int
+
+
+def choose_place(
+    ctx: DocContext, sentences: list[int], anchors: list[int], foreign: Sequence[int] = ()
+) -> PlaceChoice | None:
+    """The most specific locative place in the apprehension sentences, nearest an anchor.
+
+    `foreign` are positions of other groups' mentions: a place nearer to another group
+    ("seven arrested at Jilin station, and five caught in Qinhuangdao") belongs to that group.
+    """
+    candidates: list[tuple[int, int, PlaceChoice]] = []
+    for index in sentences:
+        for choice, rank in _candidates(ctx, index):
+            distance = _distance(choice.start, anchors)
+            if foreign and _distance(choice.start, foreign) < distance:
+                continue
+            candidates.append((rank, distance, choice))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _candidates(ctx: DocContext, index: int) -> list[tuple[PlaceChoice, int]]:
+    sentence = ctx.sentences[index]
+    out: list[tuple[PlaceChoice, int]] = []
+    for match in FACILITY.finditer(sentence.text):
+        name = _POSSESSIVE.sub("", match.group("name") + match.group("kind"))
+        if name[:1].isupper():
+            name = re.sub(r"\s+", " ", name)
+            out.append((PlaceChoice(name, None, None, sentence.start + match.start()), 0))
+    for mention in ctx.places.get(index, []):
+        kind = mention.place.kind
+        if kind is PlaceKind.COUNTRY or mention.place.country in EXCLUDED_COUNTRIES:
+            continue
+        if not _is_locative(sentence.text, mention.start - sentence.start):
+            continue
+        choice = PlaceChoice(mention.text, mention.place.id, mention.place.country, mention.start)
+        out.append((choice, KIND_RANK.get(kind, 7)))
+    return out
+
+
+def _distance(position: int, anchors: Sequence[int]) -> int:
+    return min((abs(position - a) for a in anchors), default=0)
+
+
+def _is_locative(text: str, rel: int) -> bool:
+    """ "in Mong Cai", "at the border station" — not "left China", "to Laos", a dateline."""
+    before = text[max(0, rel - 60) : rel]
+    if p.NON_LOCATIVE_BEFORE.search(before):
+        return False
+    return bool(p.LOCATIVE_BEFORE.search(before))
+
+
+def choose_country(ctx: DocContext, sentences: list[int], captor: str | None) -> str | None:
+    """Country of apprehension when no place gives it: 'in Vietnam', the captor's nationality."""
+    for index in sentences:
+        text = ctx.sentences[index].text
+        for match in _COUNTRY_IN.finditer(text):
+            code = p.COUNTRY_NAMES[match.group("name").lower()]
+            if code not in EXCLUDED_COUNTRIES:
+                return code
+    if captor:
+        return captor_country(captor)
+    return None
+
+
+def captor_country(agency: str) -> str | None:
+    first = agency.split()[0].lower() if agency.split() else ""
+    return p.NATIONALITY_ADJECTIVES.get(first)
+
+
+def document_country(ctx: DocContext) -> str | None:
+    """The country the document is mostly about, as a last resort (North and South Korea aside)."""
+    votes: Counter[str] = Counter()
+    for index, mentions in ctx.places.items():
+        text = ctx.sentences[index].text
+        for mention in mentions:
+            # Where things happen ("in Vietnam") outweighs routes and destinations.
+            rel = mention.start - ctx.sentences[index].start
+            votes[mention.place.country] += 2 if _is_locative(text, rel) else 1
+    for match in re.finditer(
+        rf"\b({p._words(*(n.title() for n in p.NATIONALITY_ADJECTIVES))})\b", ctx.text
+    ):
+        votes[p.NATIONALITY_ADJECTIVES[match.group(1).lower()]] += 1
+    for code in EXCLUDED_COUNTRIES:
+        votes.pop(code, None)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def choose_captor(
+    ctx: DocContext, sentences: list[int], anchors: list[int], foreign: Sequence[int] = ()
+) -> str | None:
+    """The agency named as making the arrest, nearest an apprehension trigger."""
+    best: tuple[int, str] | None = None
+    for index in sentences:
+        sentence = ctx.sentences[index]
+        for match in p.AGENCY.finditer(sentence.text):
+            if not _is_captor(sentence.text, match):
+                continue
+            start = sentence.start + match.start()
+            distance = _distance(start, anchors)
+            if foreign and _distance(start, foreign) < distance:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, _clean_agency(match.group(0)))
+    return best[1] if best else None
+
+
+def _is_captor(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 30) : match.start()]
+    after = text[match.end() : match.end() + 20]
+    if re.search(r"\b(?:to|over to|custody of|from|with|told|and)\s+(?:the\s+)?$", before, re.I):
+        return False
+    if _AGENCY_NOT.match(after) or p.NON_CAPTOR.search(match.group(0)):
+        return False
+    return not re.match(r"\s*(?:said|say|says|told|confirmed|denied)", after)
+
+
+def _clean_agency(value: str) -> str:
+    value = re.sub(r"\s+", " ", value).strip()
+    return value[0].upper() + value[1:] if value else value
+
+
+def place_kind_rank(mention: PlaceMention) -> int:
+    return KIND_RANK.get(mention.place.kind, 7)

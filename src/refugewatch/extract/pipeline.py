@@ -1,0 +1,42 @@
+"""extract(): one document's clean text -> incidents, statistics and appeals (pure)."""
+
+from __future__ import annotations
+
+from refugewatch.extract.appeals import find_appeals
+from refugewatch.extract.gazetteer import Gazetteer
+from refugewatch.extract.incidents import find_incidents
+from refugewatch.extract.incidents_context import build_context
+from refugewatch.extract.statistics import find_statistics
+from refugewatch.model.dates import FuzzyDate
+from refugewatch.model.extraction import Extraction
+
+# Languages the rules are written for; other texts are kept but not extracted yet.
+SUPPORTED_LANGUAGES = frozenset({"en"})
+FLAG_UNSUPPORTED_LANGUAGE = "unsupported_language: {lang} texts are stored but not extracted yet"
+FLAG_NO_DATE = "no_publication_date: relative dates and years not resolved"
+
+
+def extract(
+    text: str,
+    published: FuzzyDate,
+    *,
+    language: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Extraction:
+    """Incidents, statistics and appeals found in `text`, each with an exact evidence span.
+
+    `published` anchors relative dates ("on Saturday", "last month"); unknown leaves them
+    unresolved. A language other than English gives an empty extraction with a flag saying so.
+    """
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        return Extraction(flags=(FLAG_UNSUPPORTED_LANGUAGE.format(lang=language),))
+    statistics = tuple(find_statistics(text, published))
+    spans = [(s.evidence.start, s.evidence.end) for s in statistics]
+    context = build_context(text, published, spans, gazetteer)
+    flags = () if published.is_known else (FLAG_NO_DATE,)
+    return Extraction(
+        incidents=tuple(find_incidents(context)),
+        statistics=statistics,
+        appeals=tuple(find_appeals(text, published)),
+        flags=flags,
+    )

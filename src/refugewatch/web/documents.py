@@ -1,0 +1,50 @@
+"""Document list and document page (clean text with every claim's evidence highlighted)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from refugewatch.services import queries
+from refugewatch.web.highlight import anchor_id, highlight, marks_for_claims
+from refugewatch.web.present import describe_claim
+from refugewatch.web.rendering import render_page
+from refugewatch.web.state import uow_factory_of
+
+
+def documents_page(request: Request) -> HTMLResponse:
+    documents = queries.list_documents(uow_factory_of(request))
+    return render_page(request, "documents.html", {"documents": documents})
+
+
+def document_page(request: Request, sha: str) -> HTMLResponse:
+    detail = queries.get_document(uow_factory_of(request), sha)
+    text = detail.document.clean_text
+    marks, _unlocated = marks_for_claims(
+        text, detail.claims, [describe_claim(c) for c in detail.claims]
+    )
+    context = {
+        "detail": detail,
+        "document": detail.document,
+        "body": highlight(text, marks),
+        "located": {m.anchor for m in marks},
+        "anchor": anchor_id,
+    }
+    return render_page(request, "document.html", context)
+
+
+def add_routes(app: FastAPI) -> None:
+    app.add_api_route(
+        "/documents",
+        documents_page,
+        name="documents",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    app.add_api_route(
+        "/documents/{sha}",
+        document_page,
+        name="document",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )

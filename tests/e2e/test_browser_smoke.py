@@ -1,0 +1,182 @@
+"""Browser smoke test: real Chromium against a real server, failing on any console error or CSP
+violation. Uses Debian's /usr/bin/chromium (no Playwright browser download).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from refugewatch.config import Settings
+from refugewatch.services.cases import rebuild_cases
+from refugewatch.services.ingest import Outcome, ingest_bytes
+from refugewatch.store.sql import dispose_engines, migrate, uow_factory
+from refugewatch.web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SERVER_START_SECONDS = 15
+REPORTS = {
+    "yanji.txt": b"""title: Six North Koreans detained in Yanji
+published: 2018-09-14
+outlet: Browser Test Wire
+
+Chinese police detained six North Koreans, including an elderly woman, in Yanji on September 9,
+2018. They were taken to a detention centre in Tumen and are at risk of forced return.
+""",
+    "bangkok.txt": b"""title: <b>Eleven</b> held in Bangkok
+published: 2017-02-03
+
+Thai police arrested eleven North Koreans in Bangkok on January 30, 2017 <script>alert(1)</script>.
+""",
+}
+UPLOAD = b"""title: Three detained in Dandong
+published: 2023-04-02
+
+Chinese police detained three North Koreans in Dandong on March 30, 2023.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    migrate(url)
+    settings = Settings(database_url=url)
+    for name, data in REPORTS.items():
+        result = ingest_bytes(uow_factory(url), name, data, settings)
+        assert result.outcome is Outcome.INGESTED, result.reason
+    rebuild_cases(uow_factory(url), "tester")
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while not instance.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+    dispose_engines()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield instance
+        instance.close()
+
+
+# Reports CSP violations from inside the page; Playwright's init scripts are exempt from the CSP.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server)
+    context.add_init_script(CSP_LISTENER)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    tab.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    yield tab
+    violations = tab.evaluate("window.__cspViolations || []")
+    context.close()
+    assert not violations, f"CSP violations: {violations}"
+    assert not problems, "\n".join(problems)
+
+
+def visit(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path}: {response and response.status}"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    # The stylesheet loaded and applied: the header gets its background from style.css.
+    background = page.eval_on_selector("header.site", "el => getComputedStyle(el).backgroundColor")
+    assert background == "rgb(244, 246, 248)", f"{path}: stylesheet not applied"
+
+
+def test_every_page_type_renders_cleanly(page: Page) -> None:
+    for path in ("/", "/cases", "/documents", "/upload"):
+        visit(page, path)
+    page.goto("/cases")
+    page.click("table.data a[href^='/cases/']")
+    assert page.locator("h2#claims").is_visible()
+    page.goto("/documents")
+    page.click("table.data a[href^='/documents/']")
+    assert page.locator(".doc-text mark").count() > 0
+
+
+def test_hostile_text_stays_text(page: Page) -> None:
+    visit(page, "/documents")
+    page.click("text=<b>Eleven</b> held in Bangkok")
+    assert page.locator("h1 b").count() == 0
+    assert "<script>alert(1)</script>" in page.inner_text(".doc-text")
+
+
+def test_clicking_a_sort_header_sorts(page: Page) -> None:
+    visit(page, "/cases")
+    page.click("th a.sort:has-text('People')")
+    page.wait_for_url("**/cases?sort=size*")
+    assert page.get_attribute("th[aria-sort]", "aria-sort") == "descending"
+    page.click("th a.sort:has-text('People')")
+    page.wait_for_url("**desc=0")
+    assert page.get_attribute("th[aria-sort]", "aria-sort") == "ascending"
+
+
+def test_claim_link_jumps_to_the_highlighted_evidence(page: Page) -> None:
+    visit(page, "/documents")
+    page.click("table.data a[href^='/documents/']")
+    page.click("text=show in text >> nth=0")
+    assert "#span-" in page.url
+    assert page.locator("mark:target").count() == 1
+
+
+def test_upload_through_the_form(page: Page) -> None:
+    file = {"name": "dandong.txt", "mimeType": "text/plain", "buffer": UPLOAD}
+    visit(page, "/upload")
+    page.set_input_files("#files", files=[file])
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results")
+    assert page.inner_text("span.outcome") == "ingested"
+    assert page.locator("text=Cases rebuilt").count() == 1
+
+    page.set_input_files("#files", files=[file])
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results")
+    assert page.inner_text("span.outcome") == "duplicate"

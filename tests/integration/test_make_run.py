@@ -1,0 +1,79 @@
+"""`make run`'s code path against a temporary database, then a real HTTP smoke test of `serve`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from refugewatch.cli import app
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "reports"
+# A cold start of uvicorn with the app imported takes a few seconds on a loaded 2-core machine.
+SERVER_START_TIMEOUT_S = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _make_run_steps(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    for args in (["init"], ["ingest", str(EXAMPLES)], ["rebuild"]):
+        result = runner.invoke(app, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+
+def test_make_run_serves_the_examples_as_cases(tmp_path: Path) -> None:
+    env = {"REFUGEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+    _make_run_steps(env)
+    _make_run_steps(env)  # twice: nothing may be duplicated
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "refugewatch.cli", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, server)
+        page = httpx.get(f"{base}/cases", timeout=10)
+        assert page.status_code == 200
+        assert "Mong Cai" in page.text
+        api = httpx.get(f"{base}/api/documents", timeout=10).json()
+        assert len(api) == len(list(EXAMPLES.iterdir()))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_a_public_address(tmp_path: Path) -> None:
+    env = {"REFUGEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"], env=env)
+    assert result.exit_code == 2
+    assert "127.0.0.1" in result.output
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            out = server.stdout.read().decode() if server.stdout else ""
+            pytest.fail(f"server exited early: {out}")
+        try:
+            httpx.get(base + "/", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail("server did not start in time")
