@@ -51,6 +51,33 @@ APPEALS = [
         {"provide information"},
     ),
     (
+        "auxiliary",
+        "Amnesty International has repeatedly called on Thai authorities not to deport the group.",
+        "Amnesty International", "Thai authorities", None, {"no forced return"},
+    ),
+    (
+        "lowercase-body",
+        "The UN refugee agency urged Laos on Friday to allow the nine to seek asylum.",
+        "The UN refugee agency", "Laos", "2022-03-11", {"asylum or refugee status"},
+    ),
+    (
+        "possessive-sender",
+        "South Korea's foreign ministry asked China to treat the defectors humanely and send them "
+        "to the South.",
+        "South Korea's foreign ministry", "China", None,
+        {"protection and care", "safe passage to third country"},
+    ),
+    (
+        "called-for",
+        "Activists called for China to halt the forced return of North Korean refugees.",
+        "Activists", "China", None, {"no forced return"},
+    ),
+    (
+        "release",
+        "The families appealed to the Chinese embassy in Seoul to release their relatives.",
+        "The families", "the Chinese embassy", None, {"release"},
+    ),
+    (
         "appositive",
         "On December 28, 2021, the Special Rapporteur, Elizabeth Salmon, sent a letter to Beijing "
         "asking that the woman be granted asylum.",

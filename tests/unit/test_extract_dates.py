@@ -180,3 +180,21 @@ def test_find_dates_never_fails_and_quotes_exactly(
         value = mention.value
         if value.earliest and value.latest:
             assert value.earliest <= value.latest
+
+
+@pytest.mark.parametrize(
+    ("published", "phrase", "edtf"),
+    [
+        (FuzzyDate.month(2015, 11), "last month", "2015-10"),
+        (FuzzyDate.month(2015, 11), "this year", "2015"),
+        (FuzzyDate.year(2015), "last year", "2014"),
+        (FuzzyDate.year(2015), "last month", None),
+        (FuzzyDate.month(2015, 11), "last week", None),
+    ],
+    ids=["month-last-month", "month-this-year", "year-last-year", "year-last-month", "week"],
+)
+def test_a_coarse_publication_date_resolves_what_it_can(
+    published: FuzzyDate, phrase: str, edtf: str | None
+) -> None:
+    (mention,) = find_dates(f"They were arrested {phrase}.", published)
+    assert mention.value.to_edtf() == edtf

@@ -121,6 +121,8 @@ COUNTS_IN_TEXT = [
     ("after-from", "surged to more than 400 from 50 last year", "50", Count.exact(50)),
     ("one-of-them", "one of them was a child", "one", Count.exact(1)),
     ("nearly", "Nearly 40 North Koreans were detained", "Nearly 40", Count.about(40)),
+    ("after-country", "In Myanmar 19 North Koreans were held", "19", Count.exact(19)),
+    ("year-table-row", "2001 - 583\n", "583", Count.exact(583)),
 ]
 
 

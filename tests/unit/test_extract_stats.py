@@ -44,6 +44,10 @@ STATISTICS = [
      Measure.IN_HIDING, Count.up_to(50000)),
     ("instances", "Activists knew of at least four instances in which police stopped buses "
      "carrying North Koreans since early 2021.", Measure.OTHER, Count.at_least(4)),
+    ("received", "South Korea has received more than 400 North Koreans from Thailand this year.",
+     Measure.ARRIVED_SOUTH_KOREA, Count.at_least(400)),
+    ("half-year-estimate", "Activists estimate that 200 North Koreans were repatriated in the "
+     "first half of the year.", Measure.REPATRIATED, Count.exact(200)),
     ("workers", "Official figures put the number of North Korean workers in Russia at 30,000.",
      Measure.OTHER, Count.exact(30000)),
 ]  # fmt: skip
@@ -70,6 +74,12 @@ CONCRETE_GROUPS = [
     ("average", "The figure has averaged around 1,000-1,500 a year since 2012."),
     ("not-people", "A UN committee voted on the resolution and 112 states condemned the abuses."),
     ("distance", "They walked more than 3,000 miles through China over the past two months."),
+    ("single-operation", "Chinese authorities have detained more than 200 North Koreans in a "
+     "single operation in Jilin."),
+    ("day-running", "More than 220 North Koreans have flown to South Korea from a third country "
+     "for the second day running."),
+    ("mass-return-day", "China forcibly returned about 500 North Koreans on Oct. 9, 2023, "
+     "according to rights groups."),
     ("one-person", "Since 2019 one North Korean has been sent back each year."),
 ]  # fmt: skip
 

@@ -184,14 +184,14 @@ def test_data_key_must_be_256_bits(size: int) -> None:
 # -- field encryption --------------------------------------------------------------------------
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(text=st.text(), row=st.text(max_size=20))
 def test_text_round_trips(cipher: FieldCipher, text: str, row: str) -> None:
     context = FieldContext("identities", "full_name", row)
     assert cipher.decrypt_text(cipher.encrypt_text(text, context), context) == text
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(data=st.binary(max_size=2048))
 def test_bytes_round_trip(cipher: FieldCipher, data: bytes) -> None:
     context = FieldContext("documents", "original", "sha")
@@ -213,7 +213,7 @@ def test_format_starts_with_version_and_key_id(cipher: FieldCipher, key: DataKey
     assert len(blob) == HEADER_BYTES + 1 + 16
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_any_single_bit_flip_is_detected(cipher: FieldCipher, data: st.DataObject) -> None:
     blob = bytearray(cipher.encrypt_text("Ri Sol Ju, born 1989", NAME))
@@ -254,7 +254,7 @@ def test_swapping_two_rows_ciphertexts_is_detected(cipher: FieldCipher) -> None:
 @pytest.mark.parametrize("cut", [0, 1, HEADER_BYTES, HEADER_BYTES + 15], ids=lambda n: f"cut-{n}")
 def test_truncated_ciphertext_is_refused(cipher: FieldCipher, cut: int) -> None:
     blob = cipher.encrypt_text("Kim", NAME)
-    with pytest.raises(TamperedDataError, match="cut off|shorter"):
+    with pytest.raises(TamperedDataError, match=r"cut off|shorter"):
         cipher.decrypt_text(blob[:cut], NAME)
 
 

@@ -118,7 +118,7 @@ def written_forms(draw: st.DrawFn) -> tuple[str, str]:
     return hangul, case(written)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200, deadline=None)
 @given(forms=written_forms())
 def test_hangul_and_every_romanisation_give_one_token(forms: tuple[str, str]) -> None:
     hangul, written = forms
@@ -128,7 +128,7 @@ def test_hangul_and_every_romanisation_give_one_token(forms: tuple[str, str]) ->
     )
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(forms=written_forms())
 def test_spaced_hangul_equals_unspaced(forms: tuple[str, str]) -> None:
     hangul, _ = forms
@@ -172,6 +172,7 @@ def test_kim_chol_su_in_every_spelling(written: str) -> None:
         ("Pak Chŏng-hŭi", "박정희"),
         ("Byung-chul Yoon", "윤병철"),
         ("Namgoong Min-soo", "남궁민수"),
+        ("Nam-gung Min", "남궁민"),
         ("Oh Jin-woo", "오진우"),
         ("Min-ho Kim", "김민호"),
         ("Kang Chol Jong", "강철정"),
@@ -200,7 +201,7 @@ def test_different_people_get_different_tokens(a: str, b: str) -> None:
     assert pseudonym(a, KEY) != pseudonym(b, KEY)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(forms=written_forms(), seed_a=st.binary(min_size=32, max_size=32))
 def test_different_keys_give_unrelated_tokens(forms: tuple[str, str], seed_a: bytes) -> None:
     other = PartnershipKey("other", seed_a)

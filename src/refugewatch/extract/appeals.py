@@ -50,14 +50,16 @@ ASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "safe passage to third country",
             r"\bthird\s+countr(?:y|ies)|\bsafe\s+passage|\b(?:travel|go|leave|depart|proceed)"
-            r"\s+(?:safely\s+)?to\s+South\s+Korea|\bresettle",
+            r"\s+(?:safely\s+)?to\s+South\s+Korea|\bresettle|\bsend\s+them\s+(?:on\s+)?to\s+(?:South"
+            r"\s+Korea|the\s+South|Seoul|a\s+third\s+country)",
         ),
         ("asylum or refugee status", r"\basylum\b|\brefugee\s+status|\bas\s+refugees\b"),
-        ("release", r"\brelease\s+(?:them|the|all|those|these|him|her)\b"),
+        ("release", r"\brelease\s+(?:them|the|all|those|these|him|her|their)\b"),
         ("fair proceedings", r"\bfair\s+(?:proceedings|trial)|\bdue\s+process\b"),
         (
             "protection and care",
-            r"\bspecial\s+protection|\bmedical\s+(?:care|treatment)|\bhealth\s+(?:care|attention)",
+            r"\bspecial\s+protection|\bmedical\s+(?:care|treatment)|\bhealth\s+(?:care|attention)"
+            r"|\bhumane(?:ly)?\b",
         ),
         (
             "respect treaty obligations",
@@ -91,7 +93,8 @@ LETTER_RELATIVE = re.compile(
 )
 # "X urged Y to", "X called on Y not to", "X asked Y to", "made an appeal for Y to".
 URGE_VERB = re.compile(
-    r"\b(?:urged|urges|urging|called\s+on|calls\s+on|calling\s+on|appealed\s+to|appeals\s+to"
+    r"\b(?:urged|urges|urging|called\s+(?:on|for)|calls\s+(?:on|for)|calling\s+(?:on|for)"
+    r"|appealed\s+to|appeals\s+to"
     r"|asked|asks|asking|is\s+asking|requested|requests|pressed|presses|implored|made\s+an"
     r"\s+appeal\s+for|make\s+an\s+appeal\s+for)\s+(?=\S)",
     re.IGNORECASE,
@@ -120,51 +123,18 @@ ATTRIBUTION = re.compile(
 # "UN special rapporteurs", "China's leaders", "the U.N. human rights officials").
 NAME_WORDS = frozenset(
     [
-        "the",
-        "of",
-        "on",
-        "for",
-        "and",
-        "both",
-        "government",
-        "authorities",
-        "leaders",
-        "leader",
-        "officials",
-        "official",
-        "president",
-        "prime",
-        "minister",
-        "ministry",
-        "foreign",
-        "public",
-        "security",
-        "embassy",
-        "special",
-        "rapporteur",
-        "rapporteurs",
-        "human",
-        "rights",
-        "working",
-        "group",
-        "groups",
-        "office",
-        "experts",
-        "expert",
-        "high",
-        "commissioner",
-        "agency",
-        "organization",
-        "organizations",
-        "activists",
-        "two",
-        "three",
-        "several",
-        "un",
-        "u.n.",
-        "police",
+        "the", "of", "on", "for", "and", "both", "government", "authorities", "leaders",
+        "leader", "officials", "official", "president", "prime", "minister", "ministry",
+        "foreign", "public", "security", "embassy", "special", "rapporteur", "rapporteurs",
+        "human", "rights", "working", "group", "groups", "office", "experts", "expert", "high",
+        "commissioner", "agency", "organization", "organizations", "activists", "two", "three",
+        "several", "un", "u.n.", "police", "refugee", "commission", "council", "committee",
+        "department", "parliament", "lawmakers", "families", "relatives", "ngos", "coalition",
+        "alliance", "network", "envoy", "ambassador", "secretary", "general", "chief",
+        "spokesperson", "spokesman", "spokeswoman", "affairs", "unification", "national",
+        "international",
     ]
-)
+)  # fmt: skip
 # A sender that only points back ("They also asked ..."): the appeal continues the previous one.
 ANAPHORS = frozenset(
     ["they", "it", "we", "he", "she", "the letter", "the three", "the two", "both"]
@@ -357,6 +327,7 @@ def _name_before(body: str, position: int) -> str | None:
 
 
 def _sender_before(body: str, position: int) -> str | None:
+    position = _skip_auxiliaries(body, position)
     name = _name_before(body, position)
     if name is None and body[:position].rstrip().endswith(","):
         # An appositive: "the Special Rapporteur ..., Elizabeth Salmon, sent her letter".
@@ -369,6 +340,19 @@ def _sender_before(body: str, position: int) -> str | None:
                 return anaphor
         return None
     return name
+
+
+# Words between a sender and its verb: "Amnesty International has repeatedly called on".
+AUXILIARIES = re.compile(
+    r"(?:\s+(?:has|have|had|is|was|are|were|been|also|again|repeatedly|publicly|formally"
+    r"|reportedly|already|today|yesterday|jointly|separately|once\s+more))+\s*$",
+    re.IGNORECASE,
+)
+
+
+def _skip_auxiliaries(body: str, position: int) -> int:
+    match = AUXILIARIES.search(body, 0, position)
+    return match.start() if match else position
 
 
 def _subject_after_clause(body: str, position: int) -> str | None:

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from refugewatch.extract.numbers import parse_number
+from refugewatch.extract.numbers import CACHED_TEXTS, match_covering, parse_number
 from refugewatch.model.dates import FuzzyDate, Precision
 
 
@@ -134,9 +135,22 @@ DATE_PATTERN = re.compile(
 
 def find_dates(text: str, published: FuzzyDate) -> list[DateMention]:
     """Every date phrase in `text` with its value resolved against `published`."""
+    return list(_find_dates(text, published))
+
+
+# The incident, statistics and appeal extractors all read the same document's dates.
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _find_dates(text: str, published: FuzzyDate) -> tuple[DateMention, ...]:
     anchor = published.earliest if published.precision is Precision.DAY else None
     mentions: list[DateMention] = []
-    for match in DATE_PATTERN.finditer(text):
+    position = 0
+    for hit in DATE_ANCHOR.finditer(text):
+        if hit.start() < position:
+            continue
+        match = match_covering(DATE_PATTERN, text, hit.start(), position, DATE_REACH)
+        if match is None:
+            continue
+        position = match.end()
         kind = next(k for k in _PARSERS if match.group(k) is not None)
         resolved = _PARSERS[kind](match, anchor, published)
         if resolved is None:
@@ -144,7 +158,17 @@ def find_dates(text: str, published: FuzzyDate) -> list[DateMention]:
         value, relative = resolved
         start = _start_of(match, kind)
         mentions.append(DateMention(start, match.end(), text[start : match.end()], value, relative))
-    return mentions
+    return tuple(mentions)
+
+
+# Where a date can be: a digit, a month or weekday name, or a word every relative date holds.
+DATE_ANCHOR = re.compile(
+    rf"\d|(?<![\w'’]){_MONTH}|(?<![\w'’]){_WEEKDAY}"
+    r"|(?<![\w'’])(?i:yesterday|today|days?|weeks?|months?|years?|spring|summer|autumn|fall|winter"
+    r"|quarter|half)(?!\w)"
+)
+# Characters a date phrase can run before its anchor ("the day before yesterday").
+DATE_REACH = 40
 
 
 # Prepositions the month-only form needs as context ("in May", not the verb "may") but that are
@@ -202,7 +226,7 @@ def _parse_cjk(match: re.Match[str], anchor: dt.date | None, published: FuzzyDat
     if year_text:
         year = int(year_text)
         return _safe_day(year, month, day, False) if day else (FuzzyDate.month(year, month), False)
-    return _resolve_without_year(month, day, None, anchor)
+    return _resolve_without_year(month, day, anchor)
 
 
 def _parse_month_day(
@@ -236,7 +260,7 @@ def _day_or_range(
     if end_day is None:
         if year_text:
             return _safe_day(int(year_text), month, day, relative=False)
-        return _resolve_without_year(month, day, None, anchor)
+        return _resolve_without_year(month, day, anchor)
     if year_text:
         year = int(year_text)
     elif anchor is not None:
@@ -275,12 +299,10 @@ def _parse_month_only(
         # means 2012-01; a January text means the year before).
         year = anchor.year if month < anchor.month else anchor.year - 1
         return FuzzyDate.month(year, month), True
-    return _resolve_without_year(month, None, None, anchor)
+    return _resolve_without_year(month, None, anchor)
 
 
-def _resolve_without_year(
-    month: int, day: int | None, _unused: None, anchor: dt.date | None
-) -> Resolved:
+def _resolve_without_year(month: int, day: int | None, anchor: dt.date | None) -> Resolved:
     """The latest such month (or day) on or before publication; unknown without a publication."""
     if anchor is None:
         return FuzzyDate.unknown(), True
@@ -402,7 +424,7 @@ def _parse_relative_unit(
     if prefix == "the same":
         return None  # "the same month" points at another date in the text, not at publication
     if anchor is None:
-        return _year_only(published, unit, prefix)
+        return _coarse_relative(published, unit, prefix)
     earlier = prefix.endswith("last")
     if unit == "week":
         day = anchor - dt.timedelta(days=7 if earlier else 0)
@@ -413,12 +435,23 @@ def _parse_relative_unit(
     return FuzzyDate.year(anchor.year - 1 if earlier else anchor.year), True
 
 
-def _year_only(published: FuzzyDate, unit: str, prefix: str) -> Resolved:
-    """With a publication known only to the year, "this year" still resolves; the rest cannot."""
-    if published.precision is Precision.YEAR and published.earliest and unit == "year":
-        earlier = prefix.endswith("last")
-        return FuzzyDate.year(published.earliest.year - (1 if earlier else 0)), True
-    return FuzzyDate.unknown(), True
+# A publication known to the month or the year still dates "this year" and "last year".
+COARSE_PUBLICATION = frozenset({Precision.MONTH, Precision.YEAR})
+
+
+def _coarse_relative(published: FuzzyDate, unit: str, prefix: str) -> Resolved:
+    """With a publication known only to the month or year, "this year" still resolves, and
+    "last month" too when the month is known; weeks cannot."""
+    first = published.earliest
+    if published.precision not in COARSE_PUBLICATION or first is None or unit == "week":
+        return FuzzyDate.unknown(), True
+    earlier = prefix.endswith("last")
+    if unit == "year":
+        return FuzzyDate.year(first.year - (1 if earlier else 0)), True
+    if published.precision is not Precision.MONTH:
+        return FuzzyDate.unknown(), True
+    day = first - dt.timedelta(days=1) if earlier else first
+    return FuzzyDate.month(day.year, day.month), True
 
 
 def _parse_past(match: re.Match[str], anchor: dt.date | None, published: FuzzyDate) -> Resolved:

@@ -17,6 +17,7 @@ from pathlib import Path
 from refugewatch.extract.interchange import to_interchange
 from refugewatch.extract.pipeline import extract
 from refugewatch.ingest.loader import load_document
+from refugewatch.ingest.published import date_from_url
 
 
 def run(source: Path, out: Path) -> tuple[int, int, float]:
@@ -28,7 +29,10 @@ def run(source: Path, out: Path) -> tuple[int, int, float]:
         data = path.read_bytes()
         document = load_document(path.name, data)
         began = time.perf_counter()
-        extraction = extract(document.clean_text, document.published, language=document.language)
+        anchor = date_from_url(document.url) if document.url else None
+        extraction = extract(
+            document.clean_text, document.published, language=document.language, anchor=anchor
+        )
         spent += time.perf_counter() - began
         payload = to_interchange(path.name, document.published, document.language, extraction)
         (out / f"{path.stem}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -306,6 +306,8 @@ CYRILLIC_RANGE = (0x0400, 0x04FF)
 
 @dataclass(frozen=True)
 class PlaceMention:
+    """A place named in a text: ``text == original[start:end]``, spelled as the text spells it."""
+
     start: int
     end: int
     text: str

@@ -89,7 +89,8 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
     events = group.all_events()
     arrests = [e for e in events if e.kind is EventKind.APPREHENSION]
     where = _where(ctx, group, arrests, foreign)
-    date = _apprehension_date(ctx, arrests)
+    own = [m.start for m in group.mentions]
+    date = _apprehension_date(ctx, arrests, foreign, own)
     chain = custody_chain(ctx, events, where.place)
     choice = choose_status(events)
     evidence, confidence, rule = _evidence(ctx, group, events, where, date)
@@ -139,10 +140,12 @@ def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[in
     )
 
 
-def _apprehension_date(ctx: DocContext, arrests: list[Event]) -> FuzzyDate:
+def _apprehension_date(
+    ctx: DocContext, arrests: list[Event], foreign: list[int], own: list[int]
+) -> FuzzyDate:
     candidates: list[tuple[int, int, FuzzyDate]] = []
     for event in arrests:
-        found = _date_for(ctx, event)
+        found = _date_for(ctx, event, foreign, own)
         if found is not None:
             candidates.append((_PRECISION_RANK.get(found.precision, 4), event.start, found))
     if not candidates:
@@ -150,7 +153,9 @@ def _apprehension_date(ctx: DocContext, arrests: list[Event]) -> FuzzyDate:
     return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
-def _date_for(ctx: DocContext, event: Event) -> FuzzyDate | None:
+def _date_for(
+    ctx: DocContext, event: Event, foreign: list[int] | None = None, own: list[int] | None = None
+) -> FuzzyDate | None:
     sentence = ctx.sentences[event.sentence]
     best: tuple[float, FuzzyDate] | None = None
     reported: FuzzyDate | None = None
@@ -165,6 +170,8 @@ def _date_for(ctx: DocContext, event: Event) -> FuzzyDate | None:
         if _OTHER_VERB_BEFORE.search(before) or _is_dateline(sentence.text, rel):
             continue
         distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
+        if foreign and _nearer_other(mention.start, event, foreign, own or []):
+            continue  # nearer another group's mention: that group's date
         if best is None or distance < best[0]:
             best = (distance, _coarsen(mention.text, mention.value))
     if best is not None:
@@ -194,6 +201,11 @@ def _distance(text: str, event: Event, start: int, end: int, offset: int) -> flo
         return float(start - event.end)
     gap = text[end - offset : event.start - offset]
     return (event.start - end) * 1.5 + (20 if "," in gap else 0)
+
+
+def _nearer_other(position: int, event: Event, foreign: list[int], own: list[int]) -> bool:
+    mine = min(abs(position - a) for a in [event.start, *own])
+    return min(abs(position - f) for f in foreign) < mine
 
 
 def _coarsen(phrase: str, value: FuzzyDate) -> FuzzyDate:

@@ -52,7 +52,9 @@ def build_context(
     published: FuzzyDate,
     statistic_spans: list[tuple[int, int]],
     gazetteer: Gazetteer | None = None,
+    anchor: FuzzyDate | None = None,
 ) -> DocContext:
+    """`anchor` resolves relative dates when `published` is unknown (see pipeline.extract)."""
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
     gaz = gazetteer or Gazetteer.default()
@@ -61,7 +63,7 @@ def build_context(
         published=published,
         sentences=sentences,
         counts=_counts_by_sentence(sentences),
-        dates=_bucket(find_dates(text, published), starts),
+        dates=_bucket(find_dates(text, anchor or published), starts),
         places=_bucket(gaz.find(text), starts),
         events={i: find_events(s, i) for i, s in enumerate(sentences)},
         statistic_spans=statistic_spans,

@@ -10,7 +10,7 @@ total, not a group of its own: its facts pass to the parts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from refugewatch.extract import patterns as p
 from refugewatch.extract.incidents_context import DocContext
@@ -68,8 +68,10 @@ class _State:
 
 
 def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
+    before = state.focus
     mentions, tallied = _group_mentions(ctx, index)
-    facts = [e for e in ctx.events.get(index, []) if e.is_fact]
+    facts = [_describing(e, mentions) for e in ctx.events.get(index, [])]
+    facts = [e for e in facts if e.is_fact]
     for mention in mentions:
         group = _group_for(state.groups, mention, state.focus)
         group.sentences.add(index)
@@ -82,7 +84,7 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
         return
     if mentions:
         for event in facts:
-            _nearest_group(state.groups, mentions, event).events.append(event)
+            _owner(ctx, state, before, mentions, event).events.append(event)
         for mention in mentions:
             if mention.aggregate:  # "to bring the total to 468": the total shares every fact
                 state.groups[mention.size or 0].events.extend(facts)
@@ -95,6 +97,17 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
         state.focus = (group.size, index)
     elif facts and state.focus is None and _UNCOUNTED_GROUP.search(ctx.sentences[index].text):
         state.pending.extend(facts)
+
+
+def _describing(event: Event, mentions: list[GroupMention]) -> Event:
+    """ "seven defectors held in Yanji", right after the mention, describes the group as it is,
+    even inside a hedged clause ("activists fear the seven defectors held in Yanji will ...").
+    For a rounded figure it is a state, not an arrest: "more than 38 refugees detained"."""
+    owner = next((m for m in mentions if 0 <= event.start - m.end <= 2), None)
+    if owner is None or event.negated or event.kind not in (EventKind.APPREHENSION, EventKind.HELD):
+        return event
+    kind = EventKind.HELD if owner.count.qualifier is not Qualifier.EXACT else event.kind
+    return replace(event, hedged=False, kind=kind)
 
 
 # A group named without a number: its facts wait for the first counted mention.
@@ -160,6 +173,37 @@ def _group_for(
     return group
 
 
+def _owner(
+    ctx: DocContext,
+    state: _State,
+    before: tuple[int, int] | None,
+    mentions: list[GroupMention],
+    event: Event,
+) -> Group:
+    """The group an event belongs to: a mention in the same clause, else (for "The arrests were
+    made on Oct. 23, and one defector held a Chinese passport") the group already in focus."""
+    sentence = ctx.sentences[event.sentence]
+    clause = _clause_of(sentence.text, event.start - sentence.start)
+    same = [m for m in mentions if _clause_of(sentence.text, m.start - sentence.start) == clause]
+    if same:
+        return _nearest_group(state.groups, same, event)
+    earlier = [m for m in mentions if m.end <= event.start]
+    if earlier:  # "Two of the nine alerted groups, and they were able to escape": the subject
+        return _nearest_group(state.groups, earlier, event)
+    if before is not None and before[0] in state.groups and _continues(ctx, event.sentence, before):
+        return state.groups[before[0]]
+    return _nearest_group(state.groups, mentions, event)
+
+
+_CLAUSE_BOUNDARY = re.compile(
+    r";|,\s+(?:and|but|while|whereas)\s+(?!\w+\s+(?:and|or)\b)|,\s+according to\b", re.IGNORECASE
+)
+
+
+def _clause_of(text: str, position: int) -> int:
+    return sum(1 for m in _CLAUSE_BOUNDARY.finditer(text, 0, max(0, position)))
+
+
 def _nearest_group(groups: dict[int, Group], mentions: list[GroupMention], event: Event) -> Group:
     def distance(m: GroupMention) -> int:
         if m.end <= event.start:
@@ -193,7 +237,7 @@ def _is_incident(group: Group) -> bool:
     kinds = {e.kind for e in group.events} - {EventKind.UNCLEAR}
     if not kinds:
         return False
-    fuzzy = all(m.count.qualifier is not Qualifier.EXACT for m in group.mentions)
+    fuzzy = any(m.count.qualifier is not Qualifier.EXACT for m in group.mentions)
     return not (fuzzy and kinds == {EventKind.HELD})
 
 

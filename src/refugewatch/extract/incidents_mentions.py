@@ -41,6 +41,7 @@ _AFTER_COUNT = re.compile(
     rf"^\s*(?:[–—-]\s*)?(?:(?P<mods>(?:[\w()’'/-]+\s+){{0,4}}?))(?P<noun>{_PEOPLE})\b",
     re.IGNORECASE,
 )
+_HEAD_NOUN = re.compile(rf"\s+(?:{_PEOPLE})\b", re.IGNORECASE)
 _MODIFIER_STOP = frozenset(
     [
         "the",
@@ -95,7 +96,7 @@ _DEFINITE_AFTER = re.compile(
 )  # fmt: skip
 _MEMBER_BEFORE = re.compile(
     r"(?:\b(?:including|includes|included|include|among them|among whom|of whom|such as|"
-    r"with|plus|and their|along with|consisting of|made up of)\s+(?:\w+\s+){0,2}$)",
+    r"with|plus|and their|along with|consisting of|made up of)\s+(?:[\w,-]+\s+){0,8}$)",
     re.IGNORECASE,
 )
 _COMPOSITION_NOUNS = frozenset(
@@ -156,7 +157,7 @@ _SINGULAR_GENERIC = re.compile(
     re.IGNORECASE,
 )
 _FAMILY = re.compile(
-    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}(?:,\s*\d{1,2},)?,?\s+(?:and\s+)?(?:his|her)\s+"
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+|-[a-z]+){1,3}(?:,\s*\d{1,2},)?,?\s+(?:and\s+)?(?:his|her)\s+"
     r"(?:wife|husband|son|daughter|mother|father)(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})?"
     r"(?:,\s*\d{1,2},?)?(?:,?\s+and\s+(?:his|her|their)?\s*(?:young\s+|infant\s+|\d+-year-old\s+)?"
     r"(?P<third>wife|husband|son|daughter|child|children|baby))?"
@@ -213,7 +214,8 @@ def _from_count(
     if noun and _noun_is_people(noun, after, nk_context):
         if noun.group("noun").lower() in p.HELPER_NOUNS:
             return None
-        end = cm.end + noun.end()
+        head = _HEAD_NOUN.match(after, noun.end())  # "North Korean" + "defectors"
+        end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
         definite = bool(_DEFINITE_BEFORE.search(before))
         return replace(base, end=end, nationality=nationality, definite=definite)

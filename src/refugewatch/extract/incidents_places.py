@@ -24,7 +24,7 @@ KIND_RANK: dict[PlaceKind, int] = {
     PlaceKind.BORDER_CROSSING: 1,
     PlaceKind.TOWN: 2,
     PlaceKind.CITY: 3,
-    PlaceKind.COUNTY: 4,
+    PlaceKind.COUNTY: 3,  # a Chinese county or district is as specific as the city around it
     PlaceKind.PROVINCE: 5,
     PlaceKind.REGION: 6,
     PlaceKind.COUNTRY: 9,
@@ -45,6 +45,9 @@ _COUNTRY_IN = re.compile(
     rf"(?P<name>{p._words(*(n.title() for n in p.COUNTRY_NAMES))})\b"
 )
 EXCLUDED_COUNTRIES = frozenset({"KP", "KR"})
+# Not a place of apprehension: a country is the country field; a region ("northeastern China",
+# "the Yalu River") is too vague to name where a group was caught.
+_TOO_VAGUE = frozenset({PlaceKind.COUNTRY, PlaceKind.REGION})
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _candidates(ctx: DocContext, index: int) -> list[tuple[PlaceChoice, int]]:
             out.append((PlaceChoice(name, None, None, sentence.start + match.start()), 0))
     for mention in ctx.places.get(index, []):
         kind = mention.place.kind
-        if kind is PlaceKind.COUNTRY or mention.place.country in EXCLUDED_COUNTRIES:
+        if kind in _TOO_VAGUE or mention.place.country in EXCLUDED_COUNTRIES:
             continue
         if not _is_locative(sentence.text, mention.start - sentence.start):
             continue

@@ -147,7 +147,7 @@ def _same_place(a: CustodyStep, b: CustodyStep) -> bool:
 def _step(ctx: DocContext, event: Event) -> CustodyStep | None:
     sentence = ctx.sentences[event.sentence]
     rel = event.end - sentence.start
-    window = sentence.text[rel : rel + DESTINATION_WINDOW]
+    window = _clause_after(sentence.text[rel : rel + DESTINATION_WINDOW])
     place, country = _destination(ctx, event, window)
     custodian = _custodian(window)
     date = _nearest_date(ctx, event)
@@ -155,9 +155,18 @@ def _step(ctx: DocContext, event: Event) -> CustodyStep | None:
     return CustodyStep(date=date, place=place, country=country, custodian=custodian, evidence=span)
 
 
+def _clause_after(window: str) -> str:
+    """The destination stands before the clause ends: "sent back ...," he said from Siem Reap."""
+    stop = re.search(r"[;\"”]|,\s+(?:he|she|they|police|officials|the)\b", window)
+    return window[: stop.start()] if stop else window
+
+
 def _destination(ctx: DocContext, event: Event, window: str) -> tuple[str | None, str | None]:
     facility = FACILITY.search(window)
+    limit = event.end + len(window)
     for mention in ctx.places.get(event.sentence, []):
+        if mention.start >= limit:
+            continue
         if re.match(r"[’']s\b", ctx.text[mention.end : mention.end + 2]):
             continue  # "Chiang Rai's Thoeng District Court": the owner, not the destination
         if event.end <= mention.start < event.end + DESTINATION_WINDOW:

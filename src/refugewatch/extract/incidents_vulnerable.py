@@ -31,8 +31,8 @@ _COUNTED_CHILDREN = re.compile(
 _TEENAGE_GROUP = re.compile(rf"\b{_COUNT_WORD}\s+teenage\b", re.IGNORECASE)
 _PLURAL_CHILDREN = re.compile(r"\b(?:young children|children|kids)\b", re.IGNORECASE)
 _SINGLE_CHILD = re.compile(
-    r"\b(?:a|one|her|his|their)\s+(?:young\s+|\w+-year-old\s+)?(?:child|daughter|son|teenager|"
-    r"minor|kid)\b|\bteenage (?:girl|boy)\b",
+    r"\b(?:(?:a|one|her|his|their)\s+(?:young\s+|\w+-year-old\s+)?|young\s+)(?:child|daughter|"
+    r"son|teenager|minor|kid)\b(?!-in-law)|\bteenage (?:girl|boy)\b",
     re.IGNORECASE,
 )
 _AGE_HYPHEN = re.compile(r"\b(\d{1,2})-year-old\b", re.IGNORECASE)

@@ -14,7 +14,9 @@ up_to; a bare number -> exact; "50 to 60" / "between 600 and 2,000" -> Count.bet
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from refugewatch.model.counts import Count, Qualifier
@@ -119,7 +121,7 @@ NON_PEOPLE_UNITS = (
     "met(?:er|re)s?", "feet", "foot", "kg", "kilo(?:gram)?s?", "tons?", "tonnes?", "dollars?",
     "won", "yuan", "rmb", "renminbi", "baht", "euros?", "pounds?", "dong", "kip", "rubles?",
     "roubles?", "usd", "krw", "cny", "a\\.m\\.", "p\\.m\\.", "am\\b", "pm\\b", "o'clock",
-    "times", "rounds?", "pages?", "articles?", "floors?", "storeys?", "stories", "gmt", "utc",
+    "rounds?", "pages?", "articles?", "floors?", "storeys?", "stories", "gmt", "utc",
     "kst", "local time", "hrs",
 )  # fmt: skip
 # Words right before a figure that make it a label, a date part, an age or an amount.
@@ -139,12 +141,12 @@ YEAR_LOW, YEAR_HIGH = 1900, 2099
 ONE_IDIOMS = re.compile(
     r"(?:no|any|every|each|some|this|that|which|the|last|the other)\s+$", re.IGNORECASE
 )
-ONE_IDIOM_AFTER = re.compile(r"\s*(?:another|day|time|way|point|thing|side|hand|another)\b", re.I)
+ONE_IDIOM_AFTER = re.compile(r"\s*(?:another|day|time|way|point|thing|side|hand)\b", re.I)
 
 
-def _alternation(words: object) -> str:
-    items = sorted(words, key=len, reverse=True)  # type: ignore[call-overload]
-    return "|".join(re.escape(w) for w in items)
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation, longest first so "no fewer than" wins over "fewer than"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _WORD = _alternation([*UNIT_WORDS, *TENS_WORDS, *SCALE_WORDS])
@@ -177,13 +179,27 @@ COUNT_PATTERN = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_WORD_START = re.compile(r"(?<![\w'’])(?=[\w$])")
+# How many texts' results to keep: one document is read by several extractors in a row.
+CACHED_TEXTS = 8
+# Characters before the figure that a qualifier can take ("no fewer than a group of ").
+COUNT_REACH = 32
+
+
+# Where a count can be: a digit, a number word or a vague quantity word.
+COUNT_ANCHOR = re.compile(
+    rf"\d|(?<![\w'’])(?:{_WORD}|dozens?|number|several|scores|handful|few|tens|hundreds"
+    rf"|thousands)(?!\w)",
+    re.IGNORECASE,
+)
 _AFTER_NON_PEOPLE = re.compile(
     rf"(?:\s*-\s*|\s+)(?:{'|'.join(NON_PEOPLE_UNITS)})(?!\w)|\s*%|-(?:year|month|week|day)",
     re.IGNORECASE,
 )
-# Month names may be glued to the word before them in scraped page furniture ("ReportsAugust 16").
+# Month names may be glued to the word before them in scraped page furniture ("ReportsAugust 16"),
+# so they are matched capitalised and without a word boundary ("Myanmar 19" is not "Mar 19").
 _BEFORE_NON_PEOPLE = re.compile(
-    rf"(?:(?<!\w)(?:{'|'.join(NON_PEOPLE_PREFIXES)})|(?:{MONTHS})\.?)\s*$",
+    rf"(?:(?<!\w)(?:{'|'.join(NON_PEOPLE_PREFIXES)})|(?-i:{MONTHS})\.?)\s*$",
     re.IGNORECASE,
 )
 # A list of ages: "aged 12, 13, and 17", "ages 35 and 45".
@@ -221,14 +237,44 @@ class CountMention:
 
 def find_counts(text: str) -> list[CountMention]:
     """Every people-count phrase in `text`, in order of appearance."""
+    return list(_find_counts(text))
+
+
+# The incident, statistics and appeal extractors all read the same document's counts.
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _find_counts(text: str) -> tuple[CountMention, ...]:
     mentions: list[CountMention] = []
     position = 0
-    while (match := COUNT_PATTERN.search(text, position)) is not None:
+    for anchor in COUNT_ANCHOR.finditer(text):
+        if anchor.start() < position:
+            continue
+        match = match_covering(COUNT_PATTERN, text, anchor.start(), position, COUNT_REACH)
+        if match is None:
+            continue
         mention = _mention_from_match(text, match)
         if mention is not None:
             mentions.append(mention)
         position = _resume_at(match, accepted=mention is not None)
-    return mentions
+    return tuple(mentions)
+
+
+def match_covering(
+    pattern: re.Pattern[str], text: str, anchor: int, floor: int, reach: int
+) -> re.Match[str] | None:
+    """The leftmost match of `pattern` that starts at a word shortly before `anchor` (not before
+    `floor`) and runs past it.
+
+    Scanning a long pattern at every position of a text is slow; a cheap anchor (a digit, a
+    month name) finds the few places worth trying, and the qualifiers before it ("at least",
+    "in the past two") are reached by trying the word starts within `reach` characters.
+    """
+    low = max(floor, anchor - reach)
+    starts = [m.start() for m in _WORD_START.finditer(text, low, anchor)] + [anchor]
+    for start in starts:
+        match = pattern.match(text, start)
+        if match is not None and match.end() > anchor:
+            return match
+    return None
 
 
 def _resume_at(match: re.Match[str], accepted: bool) -> int:

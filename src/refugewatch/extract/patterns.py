@@ -95,7 +95,7 @@ OTHER_PEOPLE_BEFORE = re.compile(
 PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:already\s+)?(?:been\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 HELD = re.compile(
     r"\b(?:being held|been held|are held|were held|is held|was held|held (?:at|in|by|near)|"
-    r"being detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
+    r"being detained|(?:have|has) been detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
     r"in (?:\w+'s |\w+ )?(?:custody|detention)|under (?:\w+ )?detention|imprisoned|"
     r"incarcerated|jailed|locked up|at the shelter|in (?:a|the) shelter|"
     r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|"
@@ -107,7 +107,8 @@ DETAINED_ADJECTIVE = re.compile(r"\b(?:detained|arrested|imprisoned|captured)\s+
 TRANSFER = re.compile(
     r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
     r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken to|escorted (?:\w+ ){0,3}to|"
-    r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to)\b",
+    r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to|"
+    r"end(?:ed|ing) up (?:at|in))\b",
     re.IGNORECASE,
 )
 RETURN = re.compile(
@@ -193,10 +194,13 @@ ANAPHORA = re.compile(
     r"\b(?:they|them|their|the group|this group|that group|the refugees|the defectors|"
     r"the North Koreans|the asylum[- ]seekers|the family|the escapees|the nine|the \w+ of them|"
     r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
-    r"the would-be defectors|the women|the men|he|him|his|she|her)\b",
+    r"the would-be defectors|the women|the men|the defector|the refugee|the man|the woman|"
+    r"he|him|his|she|her)\b",
     re.IGNORECASE,
 )
-SINGULAR_ANAPHORA = re.compile(r"\b(?:he|him|she|her|the man|the woman)\b", re.IGNORECASE)
+SINGULAR_ANAPHORA = re.compile(
+    r"\b(?:he|him|his|she|her|the man|the woman|the defector|the refugee)\b", re.IGNORECASE
+)
 # Reporting verbs: a date right after them dates the report, not the event.
 REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|reported|announced|stated|confirmed|disclosed|added|learned|"
@@ -273,7 +277,7 @@ ELDERLY = re.compile(
 )
 PREGNANT = re.compile(r"\bpregnant\b", re.IGNORECASE)
 ILL = re.compile(
-    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|disabled|frail)\b",
+    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|frail)\b",
     re.IGNORECASE,
 )
 TRAFFICKED = re.compile(

@@ -22,17 +22,22 @@ def extract(
     *,
     language: str | None = None,
     gazetteer: Gazetteer | None = None,
+    anchor: FuzzyDate | None = None,
 ) -> Extraction:
     """Incidents, statistics and appeals found in `text`, each with an exact evidence span.
 
     `published` anchors relative dates ("on Saturday", "last month"); unknown leaves them
-    unresolved. A language other than English gives an empty extraction with a flag saying so.
+    unresolved. When it is unknown, `anchor` (a date the page itself gives, such as the
+    /2023/05/ of its URL) resolves "this month" and yearless dates for incidents; it is never
+    reported as the publication date. A language other than English gives an empty extraction
+    with a flag saying so.
     """
     if language is not None and language not in SUPPORTED_LANGUAGES:
         return Extraction(flags=(FLAG_UNSUPPORTED_LANGUAGE.format(lang=language),))
     statistics = tuple(find_statistics(text, published))
     spans = [(s.evidence.start, s.evidence.end) for s in statistics]
-    context = build_context(text, published, spans, gazetteer)
+    reference = anchor if anchor is not None and not published.is_known else None
+    context = build_context(text, published, spans, gazetteer, reference)
     flags = () if published.is_known else (FLAG_NO_DATE,)
     return Extraction(
         incidents=tuple(find_incidents(context)),

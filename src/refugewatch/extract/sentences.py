@@ -97,6 +97,8 @@ def _line_cuts(text: str) -> set[int]:
             if not nxt[:1].islower():
                 cuts.add(offset)
             continue
+        if nxt[:1].islower() and not _LINE_END_PUNCT.search(line):
+            continue  # "arrested\nseven North Koreans": the sentence runs on
         if not wrapped or _LINE_END_PUNCT.search(line) or _looks_like_heading(line, nxt):
             cuts.add(offset)
     return cuts

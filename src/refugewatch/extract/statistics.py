@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from refugewatch.extract.dates import DateMention, find_dates
 from refugewatch.extract.gazetteer import Gazetteer, PlaceMention
-from refugewatch.extract.numbers import CountMention, find_counts
+from refugewatch.extract.numbers import MONTHS, CountMention, find_counts
 from refugewatch.extract.sentences import Sentence, split_sentences
 from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate
@@ -61,7 +61,8 @@ PERIOD_CUES = re.compile(
     r"(?:[A-Z][a-z]+\.?\s+(?:of\s+)?)?(?:19|20)\d\d"
     r"|(?:over|in|during|within|for)\s+the\s+(?:past|last|prior|previous)\s+(?:\w+\s+)?"
     r"(?:months?|years?|decades?)|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
-    r"|from\s+(?:19|20)\d\d\s+(?:to|through|until)\s+(?:19|20)\d\d)",
+    r"|from\s+(?:19|20)\d\d\s+(?:to|through|until)\s+(?:19|20)\d\d"
+    r"|(?:first|second|third|fourth|last)\s+(?:half|quarter)\b)",
     re.IGNORECASE,
 )
 PERIOD_WEIGHT = 2
@@ -77,6 +78,15 @@ TREND_WEIGHT = 2
 # yearly tally; groups are dated to a month or a day.
 YEAR_ONLY = re.compile(r"(?<![\w,/-])(?:19|20)\d\d(?![\w/-]|,\d)")
 YEAR_WEIGHT = 1
+# One operation, vehicle or day makes one group, however large: "in a single raid", "on a bus",
+# "for the second day running".
+CONCRETE_CUES = re.compile(
+    r"\b(?:single|in\s+(?:a|one|the\s+same)\s+(?:raid|operation|swoop|sweep)|aboard"
+    r"|on\s+(?:a|one|the\s+same)\s+(?:bus|boat|truck|train|flight|plane|ship|vessel)"
+    r"|(?:for|on)\s+the\s+(?:first|second|third|fourth|fifth)\s+(?:day|time)|day\s+running)\b",
+    re.IGNORECASE,
+)
+CONCRETE_WEIGHT = -2
 # A day named in the sentence ("since Nov. 23", "on Tuesday") points at one concrete event.
 DAY_WEIGHT = -2
 # "estimates", "estimated": a figure offered as an estimate is an aggregate more often than not.
@@ -158,7 +168,8 @@ MEASURE_CUES: tuple[tuple[Measure, re.Pattern[str]], ...] = (
         re.compile(
             rf"\b(?:(?:arriv\w*|settled|resettled|defected|came|come|flown|reached|entered|airlifted"
             rf"|making\s+their\s+way|granted\s+asylum)\b[^.;]{{0,80}}?{SOUTH}"
-            rf"|{SOUTH}[^.;]{{0,40}}?\b(?:arriv\w*|settled|resettled))",
+            rf"|{SOUTH}[^.;]{{0,40}}?\b(?:arriv\w*|settled|resettled|received|accepted|admitted"
+            rf"|took\s+in))",
             re.IGNORECASE,
         ),
     ),
@@ -305,6 +316,7 @@ def _weight(text: str, count: CountMention, sentence: Sentence) -> int:
     weight += PERFECT_WEIGHT if PERFECT_CUES.search(near) else 0
     weight += STOCK_WEIGHT if STOCK_CUES.search(near) else 0
     weight += TREND_WEIGHT if TREND_CUES.search(near) else 0
+    weight += CONCRETE_WEIGHT if CONCRETE_CUES.search(near) else 0
     weight += YEAR_WEIGHT if _names_only_years(near) else 0
     period = PERIOD_CUES.search(near)
     weight += PERIOD_WEIGHT if period else 0
@@ -349,8 +361,7 @@ DAY_WINDOW = 80
 # One person is never a tally.
 MIN_STATISTIC_COUNT = 2
 _DAY_IN_SENTENCE = re.compile(
-    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?!\d|,\d)"
-    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+    rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d|,\d)|\d{{1,2}}\s+(?:{MONTHS})"
     r"|(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|yesterday)\b"
 )
@@ -550,9 +561,7 @@ def _place(
         return SOUTH_KOREA
     start, end = _clause_bounds(text, count, sentence)
     found: list[tuple[float, str]] = [
-        (_span_distance(count, m.start, m.end), m.text)
-        for m in places
-        if start <= m.start < end
+        (_span_distance(count, m.start, m.end), m.text) for m in places if start <= m.start < end
     ]
     for match in _COUNTRY_ADJECTIVE.finditer(text, start, end):
         country = COUNTRY_ADJECTIVES[match.group("name")]

@@ -28,7 +28,7 @@ from refugewatch.risk.contributions import (
     time_reasons,
     vulnerability_reasons,
 )
-from refugewatch.risk.rules import LEVEL_RANK, Level
+from refugewatch.risk.rules import LEVEL_RANK, Level, ReasonCode
 
 # The scoring rules in the order their reasons are shown.
 SCORING_RULES = (time_reasons, place_reasons, moved_closer_reasons, vulnerability_reasons)
@@ -74,6 +74,8 @@ def assess_case(
     with no known date cannot be placed in time and are left out (see cases.case_as_of).
     """
     state = case_as_of(case, claims, published, as_of)
+    if not state.document_sha256s:
+        return _not_yet_reported(case, as_of)
     visible = [
         c
         for c in claims
@@ -83,6 +85,14 @@ def assess_case(
     return assess_state(
         case.id, label_case(state), state, visible, as_of, newest, locate, newest_docs
     )
+
+
+def _not_yet_reported(case: Case, as_of: dt.date) -> Assessment:
+    """Replayed to a day before its first report, the case did not exist yet."""
+    reason = Reason(
+        ReasonCode.NOT_YET_REPORTED, 0, f"no report on this case was published by {as_of}"
+    )
+    return Assessment(case.id, case.label, as_of, Level.LOW, 0, (reason,), False, None)
 
 
 def assess_cases(

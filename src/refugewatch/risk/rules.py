@@ -104,3 +104,4 @@ class ReasonCode(StrEnum):
     VULNERABLE = "vulnerable"
     SILENCE = "silence"
     CLOSED = "closed"
+    NOT_YET_REPORTED = "not_yet_reported"

@@ -285,7 +285,7 @@ def _surname_index(parts: Sequence[_Part], surname_first: bool) -> int | None:
     if surname_first or last == 0:
         return 0 if surname_first or _is_surname(parts[0].text) else None
     front, back = parts[0], parts[last]
-    if _is_surname(front.text) and not front.hyphenated:
+    if _is_surname(front.text) and (not front.hyphenated or _is_two_syllable_surname(front.text)):
         return 0
     if _is_surname(back.text) and not back.hyphenated:
         return last
@@ -297,6 +297,10 @@ def _surname_index(parts: Sequence[_Part], surname_first: bool) -> int | None:
 
 def _is_surname(part: str) -> bool:
     return _fold_surname(part) in KNOWN_SURNAMES
+
+
+def _is_two_syllable_surname(part: str) -> bool:
+    return _fold_surname(part) in TWO_SYLLABLE_SURNAME_KEYS
 
 
 def _fold_surname(surname: str) -> str:
@@ -325,6 +329,7 @@ def _fold_hangul_surnames(hangul: Sequence[str]) -> frozenset[str]:
 KNOWN_SURNAMES = _fold_hangul_surnames(COMMON_SURNAMES_HANGUL) | frozenset(
     _fold_surname(spelling) for spelling in SURNAME_SPELLINGS
 )
+TWO_SYLLABLE_SURNAME_KEYS = _fold_hangul_surnames(sorted(TWO_SYLLABLE_SURNAMES))
 
 
 def pseudonym_export(

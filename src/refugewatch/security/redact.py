@@ -86,8 +86,13 @@ class RedactionPolicy:
 
 @dataclass(frozen=True)
 class SourceRef:
-    """How an output may cite a document: public ones by outlet and link, confidential by type."""
+    """How an output may cite a document: public ones by outlet and link, confidential by type.
 
+    `reference` is what the released claims carry as their document: the sha256 for public
+    documents, an opaque "confidential-source-N" for confidential ones outside the organisation.
+    """
+
+    reference: str
     document_sha256: str | None
     confidential: bool
     source_type: str
@@ -137,8 +142,36 @@ def claims_for(
     """The claims this audience may see, redacted. Claims of unknown documents are dropped."""
     kept = [c for c in claims if _may_see(audience, c, documents.get(c.document_sha256), policy)]
     if audience in OPEN_AUDIENCES:
-        return [_open_claim(c, policy.small_count_threshold) for c in kept]
-    return kept
+        kept = [_open_claim(c, policy.small_count_threshold) for c in kept]
+    references = source_references(audience, kept, documents)
+    return [_relabel(c, references[c.document_sha256]) for c in kept]
+
+
+def source_references(
+    audience: Audience, claims: Sequence[Claim], documents: Mapping[str, Document]
+) -> dict[str, str]:
+    """document sha256 -> how this output refers to it.
+
+    Outside the organisation a confidential document's hash is never shown: whoever seizes the
+    original (a contact's phone) could hash it and learn that it reached us.
+    """
+    references: dict[str, str] = {}
+    for sha in sorted({c.document_sha256 for c in claims}):
+        document = documents.get(sha)
+        hidden = audience is not Audience.INTERNAL and (
+            document is None or document.sensitivity is not Sensitivity.PUBLIC
+        )
+        references[sha] = f"confidential-source-{len(references) + 1}" if hidden else sha
+    return references
+
+
+def _relabel(claim: Claim, reference: str) -> Claim:
+    if reference == claim.document_sha256:
+        return claim
+    evidence = replace(claim.evidence, document_sha256=reference)
+    key = claim.incident_key
+    relabelled_key = f"{reference}#{key.rsplit('#', 1)[-1]}" if key is not None else None
+    return replace(claim, document_sha256=reference, evidence=evidence, incident_key=relabelled_key)
 
 
 def _may_see(
@@ -224,12 +257,13 @@ def _int(value: Scalar) -> int | None:
     return int(value)
 
 
-def source_ref(audience: Audience, document: Document) -> SourceRef:
+def source_ref(audience: Audience, document: Document, reference: str) -> SourceRef:
     """Cite a document: confidential sources only by type and reliability, never by identity."""
     confidential = document.sensitivity is not Sensitivity.PUBLIC
     published = document.published.to_edtf()
     if audience is Audience.INTERNAL or not confidential:
         return SourceRef(
+            reference=reference,
             document_sha256=document.sha256,
             confidential=confidential,
             source_type=document.source_type.value,
@@ -241,7 +275,9 @@ def source_ref(audience: Audience, document: Document) -> SourceRef:
             url=document.url,
         )
     # A confidential document's hash would let whoever holds the original confirm that we hold it.
-    return SourceRef(None, True, document.source_type.value, document.reliability, published)
+    return SourceRef(
+        reference, None, True, document.source_type.value, document.reliability, published
+    )
 
 
 def release_case(
@@ -259,9 +295,14 @@ def release_case(
     recompute to learn that it reached us.
     """
     check_consent(case, audience)
-    kept = claims_for(audience, claims, documents, policy)
-    cited = sorted({c.document_sha256 for c in kept})
-    sources = tuple(source_ref(audience, documents[sha]) for sha in cited if sha in documents)
+    visible = [c for c in claims if _may_see(audience, c, documents.get(c.document_sha256), policy)]
+    references = source_references(audience, visible, documents)
+    kept = claims_for(audience, visible, documents, policy)
+    sources = tuple(
+        source_ref(audience, documents[sha], reference)
+        for sha, reference in references.items()
+        if sha in documents
+    )
     is_open = audience in OPEN_AUDIENCES
     return CaseRelease(
         audience=audience,

@@ -10,6 +10,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -29,6 +30,34 @@ class ReviewDecision:
     reason: str
     edited_values: dict[str, Scalar] | None = None
     decided_at: dt.datetime | None = None
+
+
+class OverrideKind(StrEnum):
+    """A reviewer's manual change to how incidents are grouped into cases."""
+
+    MERGE = "merge"  # every case holding one of `incident_keys` becomes one case
+    SPLIT = "split"  # `incident_keys` leave their case and form a case of their own
+    ATTACH = (
+        "attach"  # `incident_keys` (a document's incidents) join the case holding `target_keys`
+    )
+
+
+@dataclass(frozen=True)
+class CaseOverride:
+    """One manual merge / split / attach, replayed in order on top of every rebuild's linking.
+
+    It names incident keys, which stay put across rebuilds, never only case ids, which move when
+    membership changes. `case_id` records the case as the reviewer saw it, for the history.
+    """
+
+    kind: OverrideKind
+    incident_keys: tuple[str, ...]
+    actor: str
+    reason: str
+    target_keys: tuple[str, ...] = ()  # ATTACH: the keys of the case the incidents join
+    case_id: str | None = None
+    at: dt.datetime | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +116,21 @@ class CaseRepository(Protocol):
     def set_disclosure(self, case_id: str, disclosure: Disclosure, note: str | None) -> None: ...
 
 
+class OverrideRepository(Protocol):
+    def add(self, override: CaseOverride) -> CaseOverride:
+        """Append an override; returns it with id and time filled in."""
+        ...
+
+    def list(self) -> list[CaseOverride]:
+        """Every override in the order it must be replayed (oldest first)."""
+        ...
+
+    def reassign_case_records(self, from_case_id: str, to_case_id: str) -> int:
+        """Move people and interventions recorded under one case to another (a merge); returns
+        how many rows moved."""
+        ...
+
+
 class AuditLog(Protocol):
     def append(self, event: AuditEvent) -> AuditEvent:
         """Chain and store the event; returns it with seq, prev_hash and hash filled in."""
@@ -99,6 +143,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     claims: ClaimRepository
     cases: CaseRepository
+    case_overrides: OverrideRepository
     audit: AuditLog
 
     def __enter__(self) -> Self: ...

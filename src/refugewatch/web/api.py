@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Query, Request, Response, UploadFile
+from fastapi import Depends, FastAPI, Query, Request, Response
 
 from refugewatch.services import queries
 from refugewatch.web.cases import DEFAULT_SORT, sort_order
@@ -26,7 +26,7 @@ from refugewatch.web.schemas import (
     upload_out,
 )
 from refugewatch.web.state import uow_factory_of
-from refugewatch.web.upload import ingest_uploads
+from refugewatch.web.upload import Uploads, ingest_uploads
 
 # Every error the API can answer with has the same body; documented once for all routes.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -75,9 +75,7 @@ def get_document(request: Request, sha: str) -> DocumentOut:
     return document_out(queries.get_document(uow_factory_of(request), sha))
 
 
-async def post_documents(
-    request: Request, files: Annotated[list[UploadFile] | None, File()] = None
-) -> UploadOut:
+async def post_documents(request: Request, files: Uploads = None) -> UploadOut:
     """Upload files (multipart field `files`); needs the X-CSRF-Token header (GET /api/csrf)."""
     outcome = await ingest_uploads(request, files)
     return upload_out(outcome.results, outcome.rebuild)

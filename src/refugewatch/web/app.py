@@ -1,6 +1,6 @@
 """App factory: pages, API, static files, and the protections every request passes through.
 
-Request path, outermost first: security headers -> trusted hosts -> FastAPI's body limit ->
+Request path, outermost first: security headers -> trusted hosts -> body size limit ->
 access check (route-to-role table) -> route (CSRF dependency on state-changing routes) -> one
 error renderer for whatever goes wrong.
 """
@@ -25,6 +25,7 @@ from refugewatch.web.access import ROUTE_ROLES, AccessMiddleware
 from refugewatch.web.csrf import CsrfSigner, require_csrf
 from refugewatch.web.errors import install_error_handlers, render_error
 from refugewatch.web.headers import SecurityHeadersMiddleware
+from refugewatch.web.limits import BodyLimitMiddleware
 from refugewatch.web.rendering import STATIC_DIR, build_templates
 
 # Multipart framing (boundaries, part headers, the CSRF field) on top of the file bytes, so a file
@@ -47,7 +48,6 @@ def create_app(settings: Settings, uow_factory: Callable[[], UnitOfWork] | None 
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
-        max_body_size=settings.max_file_bytes + MULTIPART_OVERHEAD_BYTES,
         form_limits={"max_files": MAX_FILES_PER_UPLOAD},
     )
     app.state.settings = settings
@@ -71,6 +71,12 @@ def _add_protections(app: FastAPI, settings: Settings) -> None:
         AccessMiddleware,
         settings=settings,
         routes=lambda: list(app.router.routes),
+        render_error=render_error,
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_file_bytes + MULTIPART_OVERHEAD_BYTES,
+        shown_limit=settings.max_file_bytes,
         render_error=render_error,
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))

@@ -104,12 +104,6 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
         return f"There is nothing at {request.url.path}."
     if exc.status_code == 405:
         return f"{request.method} is not accepted at {request.url.path}."
-    if exc.status_code == 413:
-        limit = request.app.state.settings.max_file_bytes
-        return (
-            f"The upload is larger than the limit of {limit:,} bytes"
-            " (REFUGEWATCH_MAX_FILE_BYTES); send fewer or smaller files at once."
-        )
     return str(exc.detail)
 
 

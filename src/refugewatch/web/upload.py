@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from refugewatch.errors import ValidationError
 from refugewatch.ingest import SUPPORTED_SUFFIXES
@@ -33,12 +34,20 @@ def _safe_name(filename: str | None) -> str:
     return name or "unnamed file"
 
 
-def _chosen(files: list[UploadFile] | None) -> list[UploadFile]:
-    """Files the user picked; an empty picker still posts one nameless empty part."""
-    return [f for f in files or [] if f.filename or (f.size or 0) > 0]
+# The multipart field holding the files. A file input left empty posts a nameless part, which
+# arrives as a plain string; it is accepted here and ignored, so the user hears "choose a file".
+Uploads = Annotated[
+    list[UploadFile | str] | None, File(description="the report files (txt, md, html, pdf)")
+]
 
 
-async def ingest_uploads(request: Request, files: list[UploadFile] | None) -> UploadOutcome:
+def _chosen(files: list[UploadFile | str] | None) -> list[StarletteUpload]:
+    """Files the user picked, without the empty part a blank file input posts."""
+    # Starlette's class: the parser builds those, FastAPI's UploadFile only subclasses it.
+    return [f for f in files or [] if isinstance(f, StarletteUpload) and (f.filename or f.size)]
+
+
+async def ingest_uploads(request: Request, files: list[UploadFile | str] | None) -> UploadOutcome:
     """Ingest each file (one bad file never stops the others), then rebuild cases if needed."""
     chosen = _chosen(files)
     if not chosen:
@@ -66,9 +75,7 @@ def upload_form(request: Request) -> HTMLResponse:
     return render_page(request, "upload.html", {**_form_context(request), "outcome": None})
 
 
-async def upload_submit(
-    request: Request, files: Annotated[list[UploadFile] | None, File()] = None
-) -> HTMLResponse:
+async def upload_submit(request: Request, files: Uploads = None) -> HTMLResponse:
     outcome = await ingest_uploads(request, files)
     context = {**_form_context(request), "outcome": outcome}
     return render_page(request, "upload.html", context)

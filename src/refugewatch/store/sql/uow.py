@@ -14,6 +14,7 @@ from refugewatch.store.protocols import (
     CaseRepository,
     ClaimRepository,
     DocumentRepository,
+    OverrideRepository,
     UnitOfWork,
 )
 from refugewatch.store.sql.audit import SqlAuditLog
@@ -22,6 +23,7 @@ from refugewatch.store.sql.claims import SqlClaimRepository
 from refugewatch.store.sql.connection import Clock, ConnectionHolder, storage_error, utc_now
 from refugewatch.store.sql.documents import SqlDocumentRepository
 from refugewatch.store.sql.engine import create_engine_for
+from refugewatch.store.sql.overrides import SqlOverrideRepository
 from refugewatch.store.sql.places import SqlPlaceRepository
 
 
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         self.documents: DocumentRepository = SqlDocumentRepository(self._db)
         self.claims: ClaimRepository = SqlClaimRepository(self._db)
         self.cases: CaseRepository = SqlCaseRepository(self._db)
+        self.case_overrides: OverrideRepository = SqlOverrideRepository(self._db)
         self.audit: AuditLog = self.audit_chain
         self.places = SqlPlaceRepository(self._db)
 

@@ -1,0 +1,255 @@
+"""Incident rules over phrasing families, on sentences written for these tests (not corpus text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from refugewatch.extract.pipeline import extract
+from refugewatch.model.counts import Qualifier
+from refugewatch.model.dates import FuzzyDate
+from refugewatch.model.extraction import Incident, Status, VulnerabilityKind
+
+PUBLISHED = FuzzyDate.day(2021, 6, 18)  # a Friday
+
+
+def incidents(text: str, published: FuzzyDate = PUBLISHED) -> list[Incident]:
+    return list(extract(text, published, language="en").incidents)
+
+
+def only(text: str, published: FuzzyDate = PUBLISHED) -> Incident:
+    found = incidents(text, published)
+    assert len(found) == 1, [i.evidence.quote for i in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrested six North Korean defectors in Kunming on Tuesday.",
+        "Six North Korean refugees were detained by border guards in Kunming on Tuesday.",
+        "Border guards caught six North Koreans in Kunming on Tuesday.",
+        "Six North Koreans were apprehended in Kunming on Tuesday, activists said.",
+        "Six North Korean escapees were rounded up in Kunming on Tuesday.",
+        "Six North Korean asylum seekers were taken into custody in Kunming on Tuesday.",
+        "On Tuesday police seized a group of six North Koreans in Kunming.",
+    ],
+    ids=["arrested", "detained-by", "caught", "apprehended", "rounded-up", "custody", "seized"],
+)
+def test_apprehension_family_gives_one_dated_detained_group(text: str) -> None:
+    incident = only(text)
+    assert incident.people.headline == 6
+    assert incident.apprehended_date == FuzzyDate.day(2021, 6, 15)
+    assert incident.apprehended_country == "CN"
+    assert incident.status is Status.DETAINED
+    assert incident.evidence.quote in text
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Chinese police arrested five North Koreans in Dandong and repatriated them to North "
+         "Korea.", Status.REPATRIATED),
+        ("Five North Korean defectors caught in Dandong were sent back to North Korea last week.",
+         Status.REPATRIATED),
+        ("Five North Korean refugees arrested in Dandong were forcibly returned to the North.",
+         Status.REPATRIATED),
+        ("Five North Korean defectors arrested in Vientiane were freed on Monday.",
+         Status.RELEASED),
+        ("Five North Korean defectors arrested in Vientiane were released and handed over to the "
+         "South Korean embassy.", Status.RELEASED),
+        ("Five North Korean defectors detained in Bangkok arrived in Seoul on Thursday.",
+         Status.REACHED_SAFE_COUNTRY),
+        ("Five North Korean defectors were detained in Vientiane, and their whereabouts are "
+         "unknown.", Status.MISSING),
+        ("Five North Korean defectors were detained in Vientiane. It was unclear whether they had "
+         "been returned.", Status.UNKNOWN),
+    ],
+    ids=["repatriated", "sent-back", "forcibly-returned", "freed", "released-handed",
+         "arrived-seoul", "whereabouts-unknown", "unclear"],
+)  # fmt: skip
+def test_status_families(text: str, status: Status) -> None:
+    assert only(text).status is status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seven North Korean refugees detained in Yanji could be repatriated at any time.",
+        "Activists fear the seven North Korean defectors held in Yanji will be sent back soon.",
+        "China should not return the seven North Korean refugees detained in Yanji.",
+        "The seven North Korean defectors held in Yanji face forced repatriation.",
+    ],
+    ids=["could", "fear-will", "should-not", "face"],
+)
+def test_hedged_returns_leave_the_group_detained(text: str) -> None:
+    incident = only(text)
+    assert incident.status is Status.DETAINED
+
+
+def test_negated_return_is_not_repatriation() -> None:
+    text = "Eleven North Korean defectors held on the Laos border were released rather than repatriated."
+    assert only(text).status is Status.RELEASED
+
+
+def test_repeated_mentions_of_one_group_merge() -> None:
+    text = (
+        "China: Do Not Return Nine North Korean Refugees\n\n"
+        "Nine North Korean refugees, including a baby, are held in China. "
+        "Vietnamese police arrested the nine North Koreans on May 3 in Mong Cai. "
+        "They were handed over to Chinese police in Dongxing on May 5."
+    )
+    incident = only(text)
+    assert incident.people.headline == 9
+    assert incident.apprehended_date == FuzzyDate.day(2021, 5, 3)
+    assert incident.apprehended_place == "Mong Cai"
+    assert incident.apprehended_country == "VN"
+    assert incident.custody_chain[0].place == "Dongxing"
+    assert incident.vulnerable_count(VulnerabilityKind.INFANTS) == 1
+
+
+def test_two_groups_in_one_sentence_keep_their_own_places() -> None:
+    text = (
+        "On June 2, eight North Korean defectors were arrested at Yanji station, and on June 9 "
+        "a further four defectors were caught by Chinese police in Dandong."
+    )
+    found = sorted(incidents(text), key=lambda i: i.people.headline or 0)
+    assert [i.people.headline for i in found] == [4, 8]
+    assert [i.apprehended_place for i in found] == ["Dandong", "Yanji"]
+    assert [i.apprehended_date.to_edtf() for i in found] == ["2021-06-09", "2021-06-02"]
+
+
+def test_total_of_two_reported_groups_is_not_a_third_group() -> None:
+    text = (
+        "Police have arrested 12 North Koreans in two groups. "
+        "A group of seven North Koreans was caught in Chiang Khong. "
+        "Soldiers then arrested a second group of five North Koreans near the river."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [5, 7]
+
+
+def test_sub_group_points_to_its_parent() -> None:
+    text = (
+        "A group of 14 North Koreans was caught in Vietnam on June 1. "
+        "The following day, 10 of the original 14 were caught again in Lang Son."
+    )
+    found = incidents(text)
+    sizes = [i.people.headline for i in found]
+    assert sorted(sizes) == [10, 14]
+    child = next(i for i in found if i.people.headline == 10)
+    assert child.subset_of == sizes.index(14)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("North Korean refugees landed by boat. The 11 women and eight men were taken into "
+         "custody on the river bank.", 19),
+        ("Four North Koreans sought asylum. Two men and two women were detained by border guards.",
+         4),
+        ("North Korean defectors were held. The 10 men and women, in their 20s and 30s, and one "
+         "five-year-old child were detained.", 11),
+        ("North Korean defectors Kim Chol-su, his wife and young daughter were arrested in Yanji.",
+         3),
+        ("Police in Mondulkiri arrested a North Korean man for illegal entry.", 1),
+    ],
+    ids=["women-and-men", "two-and-two", "trailing-child", "family", "singular"],
+)  # fmt: skip
+def test_group_size_from_breakdowns_and_families(text: str, size: int) -> None:
+    assert only(text).people.headline == size
+
+
+def test_guides_are_not_counted_as_a_group() -> None:
+    text = "Chinese police arrested nine North Korean defectors and two guides in Tumen."
+    assert [i.people.headline for i in incidents(text)] == [9]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Human Rights Watch has documented 41 North Koreans detained in China since July 2016.",
+        "More than 400 North Koreans were arrested for illegal entry this year.",
+        "Hundreds of thousands of North Koreans fled to China during the famine of the 1990s.",
+        "North Koreans who are caught in China are routinely sent back to North Korea.",
+    ],
+    ids=["since-tally", "this-year", "famine-background", "generic"],
+)
+def test_tallies_and_background_are_not_incidents(text: str) -> None:
+    assert incidents(text) == []
+
+
+def test_range_count_keeps_low_and_high() -> None:
+    incident = only("Police detained 50 to 60 North Korean defectors in Shenyang on Monday.")
+    assert incident.people.low == 50
+    assert incident.people.high == 60
+    assert incident.people.qualifier is Qualifier.AT_LEAST
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said on Tuesday they had detained eight North Koreans.", "2021-06"),
+        ("Eight North Koreans were arrested last week in Vientiane.", "2021-06"),
+        ("Eight North Koreans were arrested in Vientiane.", None),
+        ("Police arrested eight North Koreans in mid-March 2017 in Shenyang.", "2017-03"),
+    ],
+    ids=["said-on-weekday", "last-week", "undated", "mid-month"],
+)
+def test_apprehension_date_precision(text: str, expected: str | None) -> None:
+    assert only(text).apprehended_date.to_edtf() == expected
+
+
+def test_undated_publication_leaves_yearless_dates_unresolved() -> None:
+    incident = only("On August 2, seven North Korean defectors were arrested.", FuzzyDate.unknown())
+    assert incident.apprehended_date.to_edtf() is None
+    assert incident.status_date.to_edtf() is None
+
+
+def test_status_date_is_publication_date() -> None:
+    assert only("Police arrested six North Koreans in Kunming.").status_date == PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "count"),
+    [
+        ("Seven North Koreans, including an 11-month-old baby, were arrested.",
+         VulnerabilityKind.INFANTS, 1),
+        ("Five North Koreans, including a 14-year-old girl, were arrested.",
+         VulnerabilityKind.CHILDREN, 1),
+        ("Three teenage North Korean defectors were arrested in Laos.",
+         VulnerabilityKind.CHILDREN, 3),
+        ("Eight North Koreans, women aged 19 to 61, were arrested.", VulnerabilityKind.ELDERLY, 1),
+        ("Five North Koreans, including a pregnant woman, were arrested.",
+         VulnerabilityKind.PREGNANT, 1),
+        ("Police arrested 12 North Korean women who had been sold to Chinese men.",
+         VulnerabilityKind.TRAFFICKING_SURVIVORS, 12),
+    ],
+    ids=["infant", "child-age", "teenagers", "elderly-range", "pregnant", "trafficked"],
+)  # fmt: skip
+def test_vulnerable_members(text: str, kind: VulnerabilityKind, count: int) -> None:
+    assert only(text).vulnerable_count(kind) == count
+
+
+def test_captor_is_named_agency_only() -> None:
+    named = only("Vietnamese police arrested nine North Koreans in Mong Cai on May 3.")
+    unnamed = only("Nine North Koreans were arrested in Mong Cai on May 3.")
+    assert named.apprehended_by == "Vietnamese police"
+    assert unnamed.apprehended_by is None
+
+
+def test_future_transfer_is_not_in_the_custody_chain() -> None:
+    text = (
+        "Thai police arrested 19 North Koreans in Chiang Rai on Friday. "
+        "They will be sent to a holding centre in Bangkok."
+    )
+    assert only(text).custody_chain == ()
+
+
+def test_evidence_is_an_exact_slice_of_the_text() -> None:
+    text = (
+        "Some context first.\nThai police on Saturday arrested\nseven North Koreans in Chiang Rai."
+    )
+    incident = only(text)
+    assert text[incident.evidence.start : incident.evidence.end] == incident.evidence.quote
+    assert incident.apprehended_date == FuzzyDate.from_date(dt.date(2021, 6, 12))
