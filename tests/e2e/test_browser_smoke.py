@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, sync_playwright
 
 from refugewatch.config import Settings
 from refugewatch.services.cases import rebuild_cases
@@ -90,11 +90,11 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
-# Reports CSP violations from inside the page; Playwright's init scripts are exempt from the CSP.
+# Reports every CSP violation, on every page the tab visits, to the test through a binding;
+# Playwright's init scripts are exempt from the page's CSP.
 CSP_LISTENER = """
-window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  window.reportCspViolation(e.violatedDirective + ' ' + e.blockedURI + ' on ' + location.pathname);
 });
 """
 
@@ -102,9 +102,10 @@ document.addEventListener('securitypolicyviolation', (e) => {
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=server)
+    problems: list[str] = []
+    context.expose_function("reportCspViolation", lambda text: problems.append(f"CSP: {text}"))
     context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
-    problems: list[str] = []
     tab.on(
         "console",
         lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
@@ -116,9 +117,8 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
         lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
     )
     yield tab
-    violations = tab.evaluate("window.__cspViolations || []")
+    tab.wait_for_timeout(100)  # let late violation reports arrive
     context.close()
-    assert not violations, f"CSP violations: {violations}"
     assert not problems, "\n".join(problems)
 
 
@@ -168,7 +168,7 @@ def test_claim_link_jumps_to_the_highlighted_evidence(page: Page) -> None:
 
 
 def test_upload_through_the_form(page: Page) -> None:
-    file = {"name": "dandong.txt", "mimeType": "text/plain", "buffer": UPLOAD}
+    file: FilePayload = {"name": "dandong.txt", "mimeType": "text/plain", "buffer": UPLOAD}
     visit(page, "/upload")
     page.set_input_files("#files", files=[file])
     page.click("button[type=submit]")

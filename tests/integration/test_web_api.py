@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,8 @@ from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import Outcome, ingest_bytes
 from refugewatch.store.sql import dispose_engines, migrate, uow_factory
+from refugewatch.web import access
+from refugewatch.web.access import Role, User
 from refugewatch.web.app import create_app
 from refugewatch.web.csrf import CSRF_COOKIE, CSRF_HEADER
 
@@ -60,14 +63,14 @@ def csrf(client: TestClient) -> str:
     return token
 
 
-def upload(client: TestClient, files: list[tuple[str, bytes]], token: str | None) -> dict:
+def upload(client: TestClient, files: list[tuple[str, bytes]], token: str | None) -> dict[str, Any]:
     headers = {CSRF_HEADER: token} if token is not None else {}
     response = client.post(
         "/api/documents",
         headers=headers,
         files=[("files", (name, body)) for name, body in files],
     )
-    body: dict = response.json()
+    body: dict[str, Any] = response.json()
     body["_status"] = response.status_code
     return body
 
@@ -224,3 +227,15 @@ def test_api_responses_carry_the_security_headers(client: TestClient) -> None:
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["cache-control"] == "no-store"
+
+
+def test_a_viewer_is_refused_upload_in_json(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(access, "current_user", lambda request, settings: User("v", Role.VIEWER))
+    assert client.get("/api/cases").status_code == 200
+    token = csrf(client)
+    refused = upload(client, [("hunchun.txt", NEW_REPORT)], token)
+    assert refused["_status"] == 403
+    assert refused["error"]["type"] == "AccessDeniedError"
+    assert "needs the editor role" in refused["error"]["message"]

@@ -253,3 +253,66 @@ def test_evidence_is_an_exact_slice_of_the_text() -> None:
     incident = only(text)
     assert text[incident.evidence.start : incident.evidence.end] == incident.evidence.quote
     assert incident.apprehended_date == FuzzyDate.from_date(dt.date(2021, 6, 12))
+
+
+def test_quoted_witness_speaks_of_the_main_group_not_the_sub_group() -> None:
+    text = (
+        "Burmese authorities have sent 19 North Koreans into Thailand, where Thai police have "
+        "re-arrested three of them. "
+        "Three of them were arrested on Jan. 1 at a police roadblock in Payao. "
+        '"They were released two days ago into Thailand," a resident said.'
+    )
+    by_size = {i.people.headline: i for i in incidents(text, FuzzyDate.day(2009, 1, 2))}
+    assert by_size[19].status is Status.RELEASED
+    assert by_size[3].status is Status.DETAINED
+
+
+def test_weeks_after_the_arrest_gives_the_arrest_month() -> None:
+    text = (
+        "Burma sends 19 North Korean defectors into Thailand, four weeks after they were arrested."
+    )
+    assert only(text, FuzzyDate.day(2009, 1, 2)).apprehended_date.to_edtf() == "2008-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On Nov 22, 2006, police reported that a North Korean man had been detained in Mondulkiri "
+         "in November 2006.", "2006-11"),
+        ("SEOUL, June 3 (Yonhap) -- Eleven North Koreans were arrested in Shenyang in May.",
+         "2021-05"),
+    ],
+    ids=["report-date", "dateline"],
+)  # fmt: skip
+def test_dates_of_the_report_are_not_arrest_dates(text: str, expected: str) -> None:
+    assert only(text).apprehended_date.to_edtf() == expected
+
+
+def test_members_in_the_group_are_not_a_new_group() -> None:
+    text = (
+        "Police stopped a group of 17 North Koreans at a checkpoint near Mengla on April 30. "
+        "Three women in the group had been sold to Chinese farmers."
+    )
+    incident = only(text)
+    assert incident.people.headline == 17
+    assert incident.vulnerable_count(VulnerabilityKind.TRAFFICKING_SURVIVORS) == 3
+
+
+def test_fate_unknown_is_status_unknown() -> None:
+    text = "Five North Korean women were arrested in Shandong in early May. Their fate is unknown."
+    assert only(text).status is Status.UNKNOWN
+
+
+def test_police_who_report_their_own_arrest_are_the_captor() -> None:
+    text = "Thai police said on Wednesday they had arrested 23 North Koreans in Chiang Saen."
+    assert only(text).apprehended_by == "Thai police"
+
+
+def test_destination_of_a_transfer_is_not_the_arrest_place() -> None:
+    text = (
+        "On Sept. 13, Chinese authorities arrested a group of five North Korean defectors. "
+        "The group was detained and sent to a police station in the port city of Qingdao."
+    )
+    incident = only(text)
+    assert incident.apprehended_place is None
+    assert incident.last_known_place == "Qingdao"

@@ -8,6 +8,7 @@ events; vulnerable members from every sentence about it; one evidence sentence q
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -33,6 +34,8 @@ from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.extraction import Confidence, CustodyStep, Incident, Span, Status
 
+# Movements and continued detention: a place after one of these is where the group was taken.
+_MOVES = (EventKind.TRANSFER, EventKind.HELD, EventKind.EXPELLED)
 # Longest evidence quote; a longer sentence (a glued paragraph) is cut around the group mention.
 MAX_EVIDENCE_CHARS = 320
 # Events that date and place an apprehension.
@@ -49,6 +52,17 @@ _REPORTING_BETWEEN = re.compile(
     r"\b(?:reported|said|told|announced|stated|confirmed|disclosed|revealed)\s+(?:that\b|on\b)?",
     re.IGNORECASE,
 )
+_WEEKS_AFTER = re.compile(
+    r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?|"
+    r"months?)\s+after\s+(?:they|he|she|the \w+)\s+(?:were|was|had been)\s+"
+    r"(?:arrested|detained|caught|apprehended)",
+    re.IGNORECASE,
+)
+_SMALL_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z]{3,}(?:[ -][A-Z]{2,})*,\s*$")
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.IGNORECASE)
 _PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.YEAR: 3}
@@ -87,11 +101,14 @@ def _foreign(group: Group, groups: list[Group]) -> list[int]:
 
 def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
     events = group.all_events()
-    arrests = [e for e in events if e.kind is EventKind.APPREHENSION]
+    # A group's own arrest sentences first; a dissolved total's ("12 arrested in Chiang Rai")
+    # only when the group has none of its own.
+    own_arrests = [e for e in group.events if e.kind is EventKind.APPREHENSION]
+    arrests = own_arrests or [e for e in events if e.kind is EventKind.APPREHENSION]
     where = _where(ctx, group, arrests, foreign)
     own = [m.start for m in group.mentions]
     date = _apprehension_date(ctx, arrests, foreign, own)
-    chain = custody_chain(ctx, events, where.place)
+    chain = custody_chain(ctx, events, where.place, where.country)
     choice = choose_status(events)
     evidence, confidence, rule = _evidence(ctx, group, events, where, date)
     return Incident(
@@ -106,7 +123,7 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
         custody_chain=chain,
         status=choice.status,
         status_date=_status_date(ctx, choice.event, date),
-        last_known_place=_last_known_place(ctx, choice.status, choice.event, chain, where),
+        last_known_place=_last_known_place(ctx, choice.status, choice.event, events, chain, where),
         vulnerable=find_vulnerable(
             (ctx.sentences[i].text for i in sorted(group.sentences)), group.size
         ),
@@ -125,7 +142,8 @@ def _people(group: Group) -> Count:
 def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[int]) -> _Where:
     sentences = sorted({e.sentence for e in arrests})
     anchors = [e.start for e in arrests] + [m.start for m in group.mentions]
-    place = choose_place(ctx, sentences, anchors, foreign) if sentences else None
+    moves = [e.start for e in group.all_events() if e.kind in _MOVES]
+    place = choose_place(ctx, sentences, anchors, foreign, moves) if sentences else None
     captor = choose_captor(ctx, sentences, anchors, foreign) if sentences else None
     country = place.country if place and place.country else None
     if country is None:
@@ -170,17 +188,35 @@ def _date_for(
         if _OTHER_VERB_BEFORE.search(before) or _is_dateline(sentence.text, rel):
             continue
         distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
-        if foreign and _nearer_other(mention.start, event, foreign, own or []):
+        if foreign and _nearer_other(mention.start, event, _within(foreign, sentence), own or []):
             continue  # nearer another group's mention: that group's date
         if best is None or distance < best[0]:
             best = (distance, _coarsen(mention.text, mention.value))
     if best is not None:
         return best[1]
+    elapsed = _elapsed_since_arrest(ctx, sentence, event)
+    if elapsed is not None:
+        return elapsed
     if reported is not None and _PAST_PERFECT.search(
         sentence.text[max(0, event.start - sentence.start - 12) : event.start - sentence.start]
     ):
         return _month_of(reported)
     return None
+
+
+def _elapsed_since_arrest(ctx: DocContext, sentence: Sentence, event: Event) -> FuzzyDate | None:
+    """ "sends 19 North Koreans ..., four weeks after they were arrested": the arrest month,
+    counted back from the publication date (never a day: the report's own date is unstated)."""
+    match = _WEEKS_AFTER.search(sentence.text)
+    reference = ctx.published.latest
+    if match is None or reference is None:
+        return None
+    if not match.start() <= event.start - sentence.start <= match.end():
+        return None
+    amount = _SMALL_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+    days = amount * _UNIT_DAYS[match.group("unit").lower().rstrip("s")]
+    when = reference - dt.timedelta(days=days)
+    return FuzzyDate.month(when.year, when.month)
 
 
 def _reports_event(sentence: Sentence, date_end: int, event: Event) -> bool:
@@ -203,7 +239,14 @@ def _distance(text: str, event: Event, start: int, end: int, offset: int) -> flo
     return (event.start - end) * 1.5 + (20 if "," in gap else 0)
 
 
+def _within(positions: list[int], sentence: Sentence) -> list[int]:
+    return [x for x in positions if sentence.start <= x < sentence.end]
+
+
 def _nearer_other(position: int, event: Event, foreign: list[int], own: list[int]) -> bool:
+    """Is a date nearer another group's mention in its sentence than this group's event?"""
+    if not foreign:
+        return False
     mine = min(abs(position - a) for a in [event.start, *own])
     return min(abs(position - f) for f in foreign) < mine
 
@@ -235,18 +278,19 @@ def _last_known_place(
     ctx: DocContext,
     status: Status,
     event: Event | None,
+    events: list[Event],
     chain: tuple[CustodyStep, ...],
     where: _Where,
 ) -> str | None:
     if status is Status.REPATRIATED:
         return None
     if status is Status.REACHED_SAFE_COUNTRY and event is not None:
-        return safe_place(ctx, event) if event.kind is EventKind.ARRIVED else None
+        return safe_place(ctx, [e for e in events if e.kind is EventKind.ARRIVED])
     for step in reversed(chain):
         if step.place:
             return step.place
-    if status is Status.RELEASED:
-        return None
+    if status in (Status.RELEASED, Status.UNKNOWN):
+        return None  # let go or expelled: the apprehension place is no longer where they are
     return where.place
 
 

@@ -32,6 +32,7 @@ _DOCUMENT_BEFORE = re.compile(
     r"being|later|also|then|publicly|officially)\s+){0,3}$",
     re.IGNORECASE,
 )
+_DOCUMENT_IN_TRIGGER = re.compile(r"\b(?:letter|report|message|cable|statement)s?\b", re.I)
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
 
 
@@ -59,7 +60,11 @@ def find_events(sentence: Sentence, index: int) -> list[Event]:
     for label, regex in _TRIGGERS:
         for match in regex.finditer(sentence.text):
             kind = _classify(label, sentence.text, match)
-            if kind is not None and not _about_documents(sentence.text, match):
+            if (
+                kind is not None
+                and not _about_documents(sentence.text, match)
+                and not (_DOCUMENT_IN_TRIGGER.search(match.group(0)))
+            ):
                 found.append(_event(kind, sentence, index, match))
     found.extend(_noun_events(sentence, index))
     return _drop_overlaps(found)

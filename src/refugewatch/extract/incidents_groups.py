@@ -91,12 +91,25 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
     elif index in ctx.generic_sentences:
         return
     elif state.focus is not None and _continues(ctx, index, state.focus):
-        group = state.groups[state.focus[0]]
+        group = _referent(ctx, index, state.groups[state.focus[0]], state.groups)
         group.events.extend(facts)
         group.sentences.add(index)
         state.focus = (group.size, index)
     elif facts and state.focus is None and _UNCOUNTED_GROUP.search(ctx.sentences[index].text):
         state.pending.extend(facts)
+
+
+def _referent(ctx: DocContext, index: int, focus: Group, groups: dict[int, Group]) -> Group:
+    """Whom "they" means. A quotation that opens a sentence is a new voice on the story's main
+    group: after "three of them were re-arrested", a witness saying "They were released into
+    Thailand" speaks of all 19, not of the three."""
+    text = ctx.sentences[index].text
+    if text[:1] in _QUOTE_OPENERS and focus.parent is not None and focus.parent in groups:
+        return groups[focus.parent]
+    return focus
+
+
+_QUOTE_OPENERS = frozenset("\"“‘'")
 
 
 def _describing(event: Event, mentions: list[GroupMention]) -> Event:

@@ -41,6 +41,11 @@ _AFTER_COUNT = re.compile(
     rf"^\s*(?:[–—-]\s*)?(?:(?P<mods>(?:[\w()’'/-]+\s+){{0,4}}?))(?P<noun>{_PEOPLE})\b",
     re.IGNORECASE,
 )
+_IN_THE_GROUP = re.compile(
+    r"(?:\s+(?:of|among|in|from)\s+(?:the|this|that|their)\s+(?:group|family|party|"
+    r"\w+\s+group))\b",
+    re.IGNORECASE,
+)
 _HEAD_NOUN = re.compile(rf"\s+(?:{_PEOPLE})\b", re.IGNORECASE)
 _MODIFIER_STOP = frozenset(
     [
@@ -211,6 +216,8 @@ def _from_count(
         cm.text,
     )
     noun = _AFTER_COUNT.match(after)
+    if noun and _IN_THE_GROUP.match(after, noun.end()):
+        return None  # "three women in the group": members of a group named before
     if noun and _noun_is_people(noun, after, nk_context):
         if noun.group("noun").lower() in p.HELPER_NOUNS:
             return None

@@ -37,7 +37,9 @@ FACILITY = re.compile(
 )
 _POSSESSIVE = re.compile(r"^.*[’']s\s+")
 _AGENCY_NOT = re.compile(
-    r"^\s*(?:station|headquarters|roadblock|chief|officer|commissioner|barracks)", re.IGNORECASE
+    r"^\s*(?:station|headquarters|roadblock|chief|officer|commissioner|barracks|cent(?:er|re)|"
+    r"spokes\w+|officials? said)",
+    re.IGNORECASE,
 )
 _COUNTRY_IN = re.compile(
     r"\b(?:in|inside|within)\s+(?:the\s+)?(?:(?:north|south|east|west|northern|southern|eastern|"
@@ -45,6 +47,11 @@ _COUNTRY_IN = re.compile(
     rf"(?P<name>{p._words(*(n.title() for n in p.COUNTRY_NAMES))})\b"
 )
 EXCLUDED_COUNTRIES = frozenset({"KP", "KR"})
+_SAID_THEY_ARRESTED = re.compile(
+    r"\s*(?:said|say|says|announced|confirmed)\b[^.;]{0,30}?\b(?:they|it)\s+(?:had|have)\s+"
+    r"(?:\w+\s+)?(?:arrested|detained|caught|apprehended|seized)",
+    re.IGNORECASE,
+)
 # Not a place of apprehension: a country is the country field; a region ("northeastern China",
 # "the Yalu River") is too vague to name where a group was caught.
 _TOO_VAGUE = frozenset({PlaceKind.COUNTRY, PlaceKind.REGION})
@@ -59,7 +66,11 @@ class PlaceChoice:
 
 
 def choose_place(
-    ctx: DocContext, sentences: list[int], anchors: list[int], foreign: Sequence[int] = ()
+    ctx: DocContext,
+    sentences: list[int],
+    anchors: list[int],
+    foreign: Sequence[int] = (),
+    moves: Sequence[int] = (),
 ) -> PlaceChoice | None:
     """The most specific locative place in the apprehension sentences, nearest an anchor.
 
@@ -70,8 +81,11 @@ def choose_place(
     for index in sentences:
         for choice, rank in _candidates(ctx, index):
             distance = _distance(choice.start, anchors)
-            if foreign and _distance(choice.start, foreign) < distance:
+            rivals = _in_sentence(foreign, ctx, index)
+            if rivals and _distance(choice.start, rivals) < distance:
                 continue
+            if _after_a_move(choice.start, anchors, _in_sentence(moves, ctx, index)):
+                continue  # "detained and sent to a police station in Qingdao": a destination
             candidates.append((rank, distance, choice))
     if not candidates:
         return None
@@ -95,6 +109,20 @@ def _candidates(ctx: DocContext, index: int) -> list[tuple[PlaceChoice, int]]:
         choice = PlaceChoice(mention.text, mention.place.id, mention.place.country, mention.start)
         out.append((choice, KIND_RANK.get(kind, 7)))
     return out
+
+
+def _after_a_move(position: int, anchors: Sequence[int], moves: Sequence[int]) -> bool:
+    """Does a transfer or detention trigger stand between the arrest and this place?"""
+    before = [a for a in anchors if a < position]
+    if not before:
+        return False
+    nearest = max(before)
+    return any(nearest < m < position for m in moves)
+
+
+def _in_sentence(positions: Sequence[int], ctx: DocContext, index: int) -> list[int]:
+    sentence = ctx.sentences[index]
+    return [x for x in positions if sentence.start <= x < sentence.end]
 
 
 def _distance(position: int, anchors: Sequence[int]) -> int:
@@ -157,7 +185,8 @@ def choose_captor(
                 continue
             start = sentence.start + match.start()
             distance = _distance(start, anchors)
-            if foreign and _distance(start, foreign) < distance:
+            rivals = _in_sentence(foreign, ctx, index)
+            if rivals and _distance(start, rivals) < distance:
                 continue
             if best is None or distance < best[0]:
                 best = (distance, _clean_agency(match.group(0)))
@@ -169,8 +198,16 @@ def _is_captor(text: str, match: re.Match[str]) -> bool:
     after = text[match.end() : match.end() + 20]
     if re.search(r"\b(?:to|over to|custody of|from|with|told|and)\s+(?:the\s+)?$", before, re.I):
         return False
+    if re.search(
+        r"\b(?:claimed|according|stated|reported|announced)\s+(?:by|to)\s+(?:the\s+)?$",
+        before,
+        re.I,
+    ):
+        return False  # "as claimed by authorities": a source, not a captor
     if _AGENCY_NOT.match(after) or p.NON_CAPTOR.search(match.group(0)):
         return False
+    if _SAID_THEY_ARRESTED.match(text, match.end()):
+        return True  # "Thai police said on Tuesday they had detained 169 North Koreans"
     return not re.match(r"\s*(?:said|say|says|told|confirmed|denied)", after)
 
 

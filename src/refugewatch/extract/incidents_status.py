@@ -9,7 +9,7 @@ repatriated" leaves the group detained; "released rather than repatriated" is a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from refugewatch.extract import patterns as p
 from refugewatch.extract.incidents_context import DocContext
@@ -30,6 +30,12 @@ STATUS_PRECEDENCE: tuple[tuple[EventKind, Status], ...] = (
 # How far after a transfer trigger its destination may stand (characters).
 DESTINATION_WINDOW = 110
 _SAFE_PLACES = (("Seoul", "Seoul"), ("Incheon", "Incheon"))
+_REAL_ARRIVAL = re.compile(
+    r"arriv|flew|flown|airlift|fled|defect|escape|made it|reached|sent to", re.IGNORECASE
+)
+_WAITING_IN = re.compile(
+    r"\b(?:in|from)\s+(" + "|".join(n.title() for n in p.COUNTRY_NAMES) + r")\b"
+)
 
 
 @dataclass(frozen=True)
@@ -74,45 +80,69 @@ def _expelled_last(events: list[Event]) -> bool:
     return bool(relevant) and relevant[-1].kind is EventKind.EXPELLED
 
 
-def safe_place(ctx: DocContext, event: Event) -> str | None:
-    """Where a group that reached safety is: Seoul or Incheon when named, else South Korea;
-    for refugees awaiting resettlement, the country they wait in."""
-    sentence = ctx.sentences[event.sentence].text
-    if not re.search(
-        r"arriv|flew|flown|airlift|fled|defect|escape|made it|reached|sent to",
-        event.trigger,
-        re.IGNORECASE,
-    ):
-        waiting = re.search(
-            r"\bin\s+(" + "|".join(n.title() for n in p.COUNTRY_NAMES) + r")\b", sentence
-        )
-        return waiting.group(1) if waiting else None
+def safe_place(ctx: DocContext, arrivals: list[Event]) -> str | None:
+    """Where a group that reached safety is: Seoul or Incheon when an arrival sentence names
+    it, else South Korea; for refugees only awaiting resettlement, the country they wait in."""
+    real = [e for e in arrivals if _REAL_ARRIVAL.search(e.trigger)]
     for needle, name in _SAFE_PLACES:
-        if needle in event.trigger or needle in sentence:
+        if any(needle in ctx.sentences[e.sentence].text for e in real):
             return name
-    return "South Korea"
+    if real:
+        return "South Korea"
+    for event in arrivals:
+        waiting = _WAITING_IN.search(ctx.sentences[event.sentence].text)
+        if waiting:
+            return waiting.group(1)
+    return None
 
 
 def custody_chain(
-    ctx: DocContext, events: list[Event], apprehension_place: str | None
+    ctx: DocContext,
+    events: list[Event],
+    apprehension_place: str | None,
+    apprehension_country: str | None = None,
 ) -> tuple[CustodyStep, ...]:
-    """Moves after the apprehension, in text order: handed over, sent to, held in."""
+    """Moves after the apprehension, in text order: handed over, sent to, held in, released
+    into. A move to a named custodian with no place stays in the country of apprehension
+    ("handed over to the South Korean embassy")."""
     steps: list[CustodyStep] = []
     for event in events:
-        if event.kind not in (EventKind.TRANSFER, EventKind.EXPELLED, EventKind.HELD):
+        if event.kind not in _STEP_KINDS:
             continue
         step = _step(ctx, event)
-        if step is None or (step.place is None and step.country is None):
+        if step.place is None and step.country is None and _is_handover(event, step):
+            step = replace(step, country=apprehension_country)
+        if not _worth_a_step(event, step, apprehension_place):
             continue
-        if event.kind is EventKind.HELD and (
-            step.place is None or step.place == apprehension_place
-        ):
-            continue
-        if steps and _same_place(steps[-1], step):
-            continue
+        if any(_same_place(earlier, step) for earlier in steps):
+            continue  # the same place named again ("still held in ...") is not a new move
         steps.append(step)
         steps.extend(_onward_steps(ctx, event, step))
     return _drop_vague_steps(steps)
+
+
+def _is_handover(event: Event, step: CustodyStep) -> bool:
+    """ "handed over to the South Korean embassy": custody changes hands where they are."""
+    return step.custodian is not None and bool(_HANDOVER.search(event.trigger))
+
+
+_HANDOVER = re.compile(r"\b(?:handed|turned|transferred|custody)\b", re.IGNORECASE)
+
+
+# Events that can add a step; a release counts only with a destination ("released into Thailand").
+_STEP_KINDS = (EventKind.TRANSFER, EventKind.EXPELLED, EventKind.HELD, EventKind.RELEASED)
+
+
+def _worth_a_step(event: Event, step: CustodyStep, apprehension_place: str | None) -> bool:
+    if step.place is None and step.country is None:
+        return False
+    if event.kind is EventKind.RELEASED:
+        return (step.country is not None and step.custodian is None) or step.place is not None
+    if event.kind is EventKind.HELD:
+        return step.place != apprehension_place and (
+            step.place is not None or step.custodian is not None
+        )
+    return True
 
 
 def _drop_vague_steps(steps: list[CustodyStep]) -> tuple[CustodyStep, ...]:
@@ -141,10 +171,12 @@ def _onward_steps(ctx: DocContext, event: Event, first: CustodyStep) -> list[Cus
 
 
 def _same_place(a: CustodyStep, b: CustodyStep) -> bool:
-    return (a.place or "").lower() == (b.place or "").lower() and a.country == b.country
+    if a.place is None or b.place is None:
+        return a.place is None and b.place is None and a.country == b.country
+    return a.place.lower() == b.place.lower()
 
 
-def _step(ctx: DocContext, event: Event) -> CustodyStep | None:
+def _step(ctx: DocContext, event: Event) -> CustodyStep:
     sentence = ctx.sentences[event.sentence]
     rel = event.end - sentence.start
     window = _clause_after(sentence.text[rel : rel + DESTINATION_WINDOW])
@@ -165,10 +197,12 @@ def _destination(ctx: DocContext, event: Event, window: str) -> tuple[str | None
     facility = FACILITY.search(window)
     limit = event.end + len(window)
     for mention in ctx.places.get(event.sentence, []):
-        if mention.start >= limit:
+        if mention.start >= limit or mention.start < event.end:
             continue
         if re.match(r"[’']s\b", ctx.text[mention.end : mention.end + 2]):
             continue  # "Chiang Rai's Thoeng District Court": the owner, not the destination
+        if not _TOWARDS.search(ctx.text[event.end - 4 : mention.start]):
+            continue  # "sent back from Vietnam": an origin, not a destination
         if event.end <= mention.start < event.end + DESTINATION_WINDOW:
             if mention.place.country in EXCLUDED_COUNTRIES:
                 return None, None
@@ -183,8 +217,18 @@ def _destination(ctx: DocContext, event: Event, window: str) -> tuple[str | None
     return None, None
 
 
+_TOWARDS = re.compile(
+    r"\b(?:to|into|in|at|across|towards?|for)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", re.IGNORECASE
+)
+
+
 def _custodian(window: str) -> str | None:
-    match = re.search(r"\b(?:to|custody of|by)\s+(?:the\s+)?(" + p.AGENCY.pattern + ")", window)
+    match = re.search(
+        r"\b(?:to|custody of|by|at|in)\s+(?:the\s+)?(?:one of the\s+)?("
+        + p.CUSTODIAN.pattern
+        + ")",
+        window,
+    )
     if match is None:
         return None
     return re.sub(r"\s+", " ", match.group(1))

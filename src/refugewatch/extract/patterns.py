@@ -102,12 +102,11 @@ HELD = re.compile(
     r"awaiting (?:repatriation|deportation|trial))\b",
     re.IGNORECASE,
 )
-# "seven detained refugees": the participle as an adjective still reports detention.
-DETAINED_ADJECTIVE = re.compile(r"\b(?:detained|arrested|imprisoned|captured)\s+$", re.IGNORECASE)
 TRANSFER = re.compile(
     r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
     r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken to|escorted (?:\w+ ){0,3}to|"
     r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to|"
+    r"(?<=they are now )headed (?:for|to)|(?<=they are )headed (?:for|to)|"
     r"end(?:ed|ing) up (?:at|in))\b",
     re.IGNORECASE,
 )
@@ -138,7 +137,9 @@ MISSING = re.compile(
     re.IGNORECASE,
 )
 UNCLEAR = re.compile(
-    r"\b(?:unclear whether|not known whether|unknown whether|uncertain whether)\b", re.IGNORECASE
+    r"\b(?:unclear whether|not known whether|unknown whether|uncertain whether|"
+    r"fate (?:is |remains )?(?:unknown|unclear)|no (?:further|later) (?:news|information))\b",
+    re.IGNORECASE,
 )
 # Destination of a return: North Korea (repatriation) versus any other country (expulsion).
 TO_NORTH_KOREA = re.compile(
@@ -248,6 +249,12 @@ AGENCY = re.compile(
     r"(?-i:\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+(?:district|province|city|county))?)?",
     re.IGNORECASE,
 )
+# Who can receive a group in a handover, beyond police and guards: embassies, consulates, UNHCR.
+CUSTODIAN = re.compile(
+    rf"(?:{AGENCY.pattern}|(?:(?:South Korean|U\.S\.|US|American|Japanese|Korean)\s+)?"
+    r"(?:embassy|consulate(?:\s+general)?)|UNHCR|the UN refugee agency)",
+    re.IGNORECASE,
+)
 # Agencies that are not the captor: the group's own embassy, UN bodies, NGOs, reporters.
 NON_CAPTOR = re.compile(
     r"\b(?:South Korean|UN|U\.N\.|UNHCR|embassy|ministry|Human Rights|rights|sources?|"
@@ -256,20 +263,6 @@ NON_CAPTOR = re.compile(
 )
 
 # --- vulnerable members ----------------------------------------------------------------------
-INFANT = re.compile(
-    r"\b(?:(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)-month-old|"
-    r"(?:one|1)-year-old|babies|baby|infants?|newborns?|toddlers?)\b",
-    re.IGNORECASE,
-)
-AGE = re.compile(r"\b(\d{1,2})(?:-year-old|,| years old| year-old)", re.IGNORECASE)
-AGE_WORDS = re.compile(r"\b(?:aged|ages|age)\s+(\d{1,2})(?:\s*(?:,|to|and|-)\s*(\d{1,2}))*")
-CHILD = re.compile(
-    r"\b(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+"
-    r"(?:young\s+)?(?:children|child|kids|minors?|teenagers?|girls?|boys?)|teenage|teenager|"
-    r"(?:young|\w+-year-old) (?:daughter|son|girl|boy)|minor|children|child|early teens|"
-    r"daughter|son\b)",
-    re.IGNORECASE,
-)
 ELDERLY = re.compile(
     r"\b(?:elderly|in (?:their|her|his) (?:60s|70s|80s|sixties|seventies)|"
     r"older women|older men|grandmother|grandfather)\b",

@@ -257,7 +257,7 @@ def silence_reason(
     days = (as_of - newest).days
     if days < rules.SILENCE_DAYS:
         return None
-    ids = _ids(c for c in claims if c.document_sha256 in newest_docs)
+    ids = _ids(c for c in claims if c.document_sha256 in newest_docs and c.counts_for_case)
     return Reason(
         ReasonCode.SILENCE,
         0,

@@ -77,6 +77,68 @@ class AuditEvent:
     details: dict[str, Scalar] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class User:
+    """A login. `password_hash` is argon2id; `role` is a security.passwords.Role value."""
+
+    username: str
+    role: str
+    password_hash: str
+    disabled: bool = False
+    created_at: dt.datetime | None = None
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    last_login_at: dt.datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person in a case: shown by pseudonym; the real identity only as AES-GCM ciphertext."""
+
+    id: str
+    case_id: str
+    pseudonym: str
+    identity_ciphertext: bytes | None = None
+    age_band: str | None = None
+    sex: str | None = None
+    vulnerabilities: tuple[str, ...] = ()
+    created_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SealedValue:
+    """One stored ciphertext and where it lives (table, column, row id): what key rotation
+    re-encrypts and what the context of its AES-GCM associated data names."""
+
+    table: str
+    column: str
+    row_id: str
+    blob: bytes
+
+
+@dataclass(frozen=True)
+class SealedDocument:
+    """The ciphertexts of a confidential document's original bytes and clean text."""
+
+    sha256: str
+    original: bytes
+    clean_text: bytes
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    """One line of the export log (security.redact.ExportRecord as stored)."""
+
+    export_id: str
+    actor: str
+    what: str
+    audience: str
+    at: dt.datetime
+    sha256: str
+    case_ids: tuple[str, ...] = ()
+
+
 class DocumentRepository(Protocol):
     def add(self, document: Document) -> None: ...
     def exists(self, sha256: str) -> bool: ...
@@ -89,6 +151,13 @@ class DocumentRepository(Protocol):
         ...
 
     def count(self) -> int: ...
+    def add_sealed(self, document: Document, sealed: SealedDocument) -> None:
+        """Store a confidential document whose original and clean text are ciphertext only."""
+        ...
+
+    def sealed(self, sha256: str) -> SealedDocument | None:
+        """The ciphertexts of a sealed document, or None for a document stored in the clear."""
+        ...
 
 
 class ClaimRepository(Protocol):
@@ -139,12 +208,57 @@ class AuditLog(Protocol):
     def list(self, target: str | None = None) -> list[AuditEvent]: ...
 
 
+class UserRepository(Protocol):
+    def add(self, user: User) -> User:
+        """Store a new user (the name must be free); returns it with id and time filled in."""
+        ...
+
+    def get(self, username: str) -> User | None: ...
+    def list(self) -> list[User]: ...
+    def update(self, user: User) -> None:
+        """Save role, hash, disabled flag and login counters of an existing user."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class PersonRepository(Protocol):
+    def add(self, person: PersonRecord) -> None: ...
+    def get(self, person_id: str) -> PersonRecord | None: ...
+    def list(self, case_id: str | None = None) -> list[PersonRecord]: ...
+
+
+class ProtectionRepository(Protocol):
+    """Protection settings (wrapped data key, audit chain id) and every stored ciphertext."""
+
+    def get_setting(self, name: str) -> str | None: ...
+    def set_setting(self, name: str, value: str) -> None: ...
+    def sealed_values(self) -> list[SealedValue]:
+        """Every ciphertext in the database (documents, originals, identities)."""
+        ...
+
+    def replace_sealed(self, values: Sequence[SealedValue]) -> None:
+        """Overwrite ciphertexts in place (key rotation); each must already exist."""
+        ...
+
+
+class ExportLog(Protocol):
+    def add(self, entry: ExportEntry) -> None: ...
+    def list(self) -> list[ExportEntry]:
+        """Oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     documents: DocumentRepository
     claims: ClaimRepository
     cases: CaseRepository
     case_overrides: OverrideRepository
     audit: AuditLog
+    users: UserRepository
+    persons: PersonRepository
+    protection: ProtectionRepository
+    exports: ExportLog
 
     def __enter__(self) -> Self: ...
     def __exit__(

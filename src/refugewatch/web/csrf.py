@@ -42,7 +42,7 @@ class CsrfSigner:
         if not token or token.count(".") != 1:
             return False
         nonce, signature = token.split(".")
-        return hmac.compare_digest(signature, self._sign(nonce))
+        return _same(signature, self._sign(nonce))
 
     def verify(self, cookie: str | None, submitted: str | None) -> None:
         """Refuse unless the submitted token equals a genuine cookie token."""
@@ -51,14 +51,24 @@ class CsrfSigner:
                 "this request carries no valid security (CSRF) token cookie; reload the page and"
                 " submit again (API clients: GET /api/csrf first)"
             )
-        if not submitted or not hmac.compare_digest(submitted, str(cookie)):
+        if not submitted or not _same(submitted, str(cookie)):
             raise AccessDeniedError(
                 f"the security (CSRF) token is missing or does not match; reload the page and"
                 f" submit again (API clients: send it in the {CSRF_HEADER} header)"
             )
 
     def _sign(self, nonce: str) -> str:
-        return hmac.new(self._secret, nonce.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._secret, _bytes(nonce), hashlib.sha256).hexdigest()
+
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time comparison; bytes, because compare_digest refuses non-ASCII str input."""
+    return hmac.compare_digest(_bytes(a), _bytes(b))
+
+
+def _bytes(text: str) -> bytes:
+    # surrogatepass: a malformed cookie is refused as not genuine, never turned into a 500.
+    return text.encode("utf-8", "surrogatepass")
 
 
 def signer_of(request: Request) -> CsrfSigner:

@@ -45,6 +45,14 @@ def short_sha(sha256: str) -> str:
     return sha256[:SHORT_SHA]
 
 
+def show_bytes(size: int) -> str:
+    """Whole MB or KB as the settings speak of them (20 MB = 20 x 1024 x 1024), else bytes."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor:,} {unit}"
+    return f"{size:,} bytes"
+
+
 def show_people(count: Count) -> str:
     text = count.describe()
     return text if count.qualifier is Qualifier.UNKNOWN else f"{text} people"
@@ -145,5 +153,6 @@ FILTERS: Mapping[str, Callable[..., str]] = {
     "label": show_label,
     "short": short_sha,
     "people": show_people,
+    "bytes": show_bytes,
     "claim": describe_claim,
 }

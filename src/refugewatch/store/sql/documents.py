@@ -7,8 +7,9 @@ import re
 
 import sqlalchemy as sa
 
-from refugewatch.errors import DuplicateDocumentError, ValidationError
+from refugewatch.errors import DuplicateDocumentError, StorageError, ValidationError
 from refugewatch.model.documents import Document
+from refugewatch.store.protocols import SealedDocument
 from refugewatch.store.sql import mapping
 from refugewatch.store.sql.connection import ConnectionHolder, storage_error
 from refugewatch.store.sql.tables import document_originals, documents
@@ -30,12 +31,13 @@ class SqlDocumentRepository:
         a savepoint keeps the rest of the unit of work usable after it.
         """
         row = mapping.document_row(document, self._db.clock())
+        self._insert(document, row, mapping.original_row(document))
+
+    def _insert(self, document: Document, row: mapping.Json, original: mapping.Json) -> None:
         try:
             with self._db.connection.begin_nested():
                 self._db.connection.execute(documents.insert(), row)
-                self._db.connection.execute(
-                    document_originals.insert(), mapping.original_row(document)
-                )
+                self._db.connection.execute(document_originals.insert(), original)
         except sa.exc.IntegrityError as exc:
             if self.exists(document.sha256):
                 raise DuplicateDocumentError(
@@ -45,6 +47,27 @@ class SqlDocumentRepository:
             raise storage_error(f"could not store document {document.short_id}", exc) from exc
         except sa.exc.DBAPIError as exc:
             raise storage_error(f"could not store document {document.short_id}", exc) from exc
+
+    def add_sealed(self, document: Document, sealed: SealedDocument) -> None:
+        """Store a confidential document as ciphertext only (original and clean text)."""
+        if sealed.sha256 != document.sha256:
+            raise StorageError("the sealed texts belong to another document")
+        row, original = mapping.sealed_document_rows(
+            document, sealed.original, sealed.clean_text, self._db.clock()
+        )
+        self._insert(document, row, original)
+
+    def sealed(self, sha256: str) -> SealedDocument | None:
+        """The ciphertexts of a sealed document; None when it is stored in the clear."""
+        query = (
+            sa.select(documents.c.clean_text_ciphertext, document_originals.c.bytes)
+            .join(document_originals, document_originals.c.sha256 == documents.c.sha256)
+            .where(documents.c.sha256 == sha256, document_originals.c.encrypted.is_(True))
+        )
+        row = self._db.execute(query).first()
+        if row is None or row.clean_text_ciphertext is None:
+            return None
+        return SealedDocument(sha256, bytes(row.bytes), bytes(row.clean_text_ciphertext))
 
     def exists(self, sha256: str) -> bool:
         query = sa.select(documents.c.sha256).where(documents.c.sha256 == sha256.lower())

@@ -113,14 +113,33 @@ def original_row(document: Document) -> Json:
     return {"sha256": document.sha256, "bytes": document.original, "encrypted": False}
 
 
+# What a sealed (confidential) document shows in place of its text until the protection layer
+# decrypts it: readers without the data key see this, never ciphertext or an error.
+SEALED_TEXT_PLACEHOLDER = "[confidential text, encrypted: unlock the data key to read it]"
+# Flag stored with a sealed document, so listings and pages can say why the text is hidden.
+SEALED_FLAG = "encrypted"
+
+
+def sealed_document_rows(
+    document: Document, original: bytes, clean_text: bytes, now: dt.datetime
+) -> tuple[Json, Json]:
+    """Rows for a confidential document: ciphertext only, a placeholder in the text column."""
+    row = document_row(document, now)
+    flags = [f for f in row["flags"] if f != SEALED_FLAG]
+    row.update(
+        clean_text=SEALED_TEXT_PLACEHOLDER,
+        clean_text_ciphertext=clean_text,
+        flags=[*flags, SEALED_FLAG],
+    )
+    return row, {"sha256": document.sha256, "bytes": original, "encrypted": True}
+
+
 def original_bytes(sha256: str, row: Row | None) -> bytes:
+    """The original bytes; empty for an encrypted original (the protection layer decrypts it)."""
     if row is None:
         raise StorageError(f"the original bytes of document {sha256[:12]} are missing")
     if row["encrypted"]:
-        raise StorageError(
-            f"the original of document {sha256[:12]} is encrypted and this reader cannot "
-            "decrypt it; open it through the protection layer"
-        )
+        return b""
     return bytes(row["bytes"])
 
 

@@ -95,6 +95,9 @@ documents = sa.Table(
     sa.Column("ingested_at", UtcDateTime, nullable=False),
     sa.Column("ingested_by", sa.String(NAME_LENGTH)),
     sa.Column("flags", sa.JSON, nullable=False),
+    # AES-GCM ciphertext of a confidential document's clean text (clean_text then holds only a
+    # placeholder); NULL for public documents.
+    sa.Column("clean_text_ciphertext", sa.LargeBinary),
     sa.Index(None, "ingested_at"),
 )
 
@@ -263,7 +266,35 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # Login rate limiting: consecutive failures and the time before which logins are refused.
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UtcDateTime),
+    sa.Column("last_login_at", UtcDateTime),
     sa.UniqueConstraint("username"),
+)
+
+# Protection settings as name -> text: the wrapped data key (JSON, never the bare key), the audit
+# chain id that signed checkpoints name.
+protection_settings = sa.Table(
+    "protection_settings",
+    metadata,
+    sa.Column("name", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Every export: who, what, for which audience, and the sha256 of the bytes that left.
+export_log = sa.Table(
+    "export_log",
+    metadata,
+    sa.Column("export_id", sa.String(CODE_LENGTH), primary_key=True),
+    sa.Column("actor", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    _code("audience", nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("sha256", sa.String(SHA256_LENGTH), nullable=False),
+    sa.Column("case_ids", sa.JSON, nullable=False),
+    sa.Index(None, "at"),
 )
 
 # Hash chain: each row stores the previous row's hash; seq is assigned under a lock, gap-free.
