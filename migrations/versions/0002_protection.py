@@ -35,9 +35,7 @@ def upgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("clean_text_ciphertext", sa.LargeBinary, nullable=True))
     with op.batch_alter_table("users") as batch:
-        batch.add_column(
-            sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("locked_until", _utc(), nullable=True))
         batch.add_column(sa.Column("last_login_at", _utc(), nullable=True))
     op.create_table(

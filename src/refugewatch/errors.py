@@ -120,3 +120,14 @@ class DraftingError(RefugewatchError):
     """An advocacy draft cannot be written from what the case holds (no usable claims)."""
 
     exit_code = 10
+
+
+class LoginFailedError(AccessDeniedError):
+    """A login was refused: wrong name or password, disabled account, or too many attempts.
+
+    The message is the same in every case so that user names cannot be probed; `retry_after`
+    (seconds) is set while the account is locked after repeated failures."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -8,6 +8,7 @@ group of nine held in Mong Cai, which the linker joins, and one of eleven held i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 
@@ -22,6 +23,7 @@ from refugewatch.model.claims import Claim, ClaimKind, ReviewState
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import ingest_bytes, reextract_all
 from refugewatch.services.review import (
+    Decision,
     attach_document,
     merge_cases,
     review_claim,
@@ -125,7 +127,7 @@ def test_reports_link_as_expected(store: Factory, shas: dict[str, str]) -> None:
 def test_claim_decision_is_applied_and_audited(
     store: Factory,
     shas: dict[str, str],
-    decision: str,
+    decision: Decision,
     edits: dict[str, str] | None,
     state: ReviewState,
 ) -> None:
@@ -139,7 +141,7 @@ def test_claim_decision_is_applied_and_audited(
         decision,
         actor=REVIEWER,
         reason="checked with the NGO",
-        edits=edits,  # type: ignore[arg-type]
+        edits=edits,
     )
 
     assert reviewed.review is state
@@ -483,3 +485,48 @@ def test_set_disclosure_is_audited_without_the_note_text(
     assert event.action == "case.disclosure"
     assert json.loads(event.after or "{}")["disclosure"] == "un_only"
     assert "mother" not in (event.after or "")
+
+
+# --- what every rebuild keeps --------------------------------------------------------------------
+
+
+def test_consent_and_people_follow_a_case_whose_id_moves(
+    store: Factory, shas: dict[str, str]
+) -> None:
+    """A new report whose key sorts first renames the case (case_id_for); a plain rebuild must
+    carry the recorded consent and people over instead of resetting or refusing."""
+    old = _case_of(store, shas["mong_cai_1"])
+    set_disclosure(
+        store, old.id, Disclosure.PARTNERS, "pastor agreed", actor=REVIEWER, reason="call"
+    )
+    with store() as uow:
+        uow._db.execute(
+            persons.insert().values(
+                id="p-1",
+                case_id=old.id,
+                pseudonym="Person One",
+                vulnerabilities=[],
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        uow.commit()
+    smallest = min(old.incident_keys)
+    repost = next(
+        text
+        for n in range(2000)
+        if hashlib.sha256(
+            text := MONG_CAI_1.replace("Border Monitor", f"Repost {n}").encode()
+        ).hexdigest()[:12]
+        < smallest[:12]
+    )
+    result = ingest_bytes(store, "repost.txt", repost, Settings(), actor="ingester")
+    assert result.sha256 is not None
+
+    rebuild_cases(store, "ingester")
+
+    renamed = _case_of(store, result.sha256)
+    assert renamed.id != old.id and old.id not in {c.id for c in _cases(store)}
+    assert set(old.incident_keys) < set(renamed.incident_keys)
+    assert (renamed.disclosure, renamed.consent_note) == (Disclosure.PARTNERS, "pastor agreed")
+    with store() as uow:
+        assert uow._db.execute(sa.select(persons.c.case_id)).scalar_one() == renamed.id

@@ -316,3 +316,52 @@ def test_destination_of_a_transfer_is_not_the_arrest_place() -> None:
     incident = only(text)
     assert incident.apprehended_place is None
     assert incident.last_known_place == "Qingdao"
+
+
+def test_handover_to_north_korean_security_is_repatriation() -> None:
+    text = (
+        "A dozen North Koreans were caught by Chinese border guards near Changbai last month. "
+        '"All 12 have already been handed over to the North Korean State Security Department," '
+        "a source said."
+    )
+    incident = only(text)
+    assert incident.status is Status.REPATRIATED
+    assert incident.people.qualifier is Qualifier.EXACT  # "All 12" is more precise than "a dozen"
+
+
+def test_ages_written_in_words() -> None:
+    text = (
+        "Police arrested a family of four North Koreans, including a two-year-old girl, in Yanji."
+    )
+    incident = only(text)
+    assert incident.vulnerable_count(VulnerabilityKind.CHILDREN) == 1
+    assert incident.vulnerable_count(VulnerabilityKind.INFANTS) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("Police in Kunming arrested a North Korean mother and her two children on Monday.", 3),
+        ("A North Korean woman and her 5-year-old son were detained in Dandong on Monday.", 2),
+        ("A North Korean couple was arrested in Yanji on Monday.", 2),
+    ],
+    ids=["mother-two-children", "mother-son", "couple"],
+)
+def test_families_without_a_head_count(text: str, size: int) -> None:
+    assert only(text).people.headline == size
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Six North Korean defectors arrested in Dandong were sent home last week.",
+         Status.REPATRIATED),
+        ("Six North Korean defectors were arrested in Dandong. Their families lost contact with "
+         "them on Monday.", Status.MISSING),
+        ("Six North Korean defectors who turned themselves in to police in Vientiane are under "
+         "arrest.", Status.DETAINED),
+    ],
+    ids=["sent-home", "lost-contact", "turned-themselves-in"],
+)  # fmt: skip
+def test_more_status_phrasings(text: str, status: Status) -> None:
+    assert only(text).status is status

@@ -102,15 +102,20 @@ def _foreign(group: Group, groups: list[Group]) -> list[int]:
 def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
     events = group.all_events()
     # A group's own arrest sentences first; a dissolved total's ("12 arrested in Chiang Rai")
-    # only when the group has none of its own.
+    # fills only what the group's own sentences leave open.
     own_arrests = [e for e in group.events if e.kind is EventKind.APPREHENSION]
-    arrests = own_arrests or [e for e in events if e.kind is EventKind.APPREHENSION]
+    total_arrests = [e for e in group.inherited if e.kind is EventKind.APPREHENSION]
+    arrests = own_arrests or total_arrests
     where = _where(ctx, group, arrests, foreign)
+    if own_arrests and total_arrests and where.place is None:
+        where = _fill(where, _where(ctx, group, total_arrests, foreign))
     own = [m.start for m in group.mentions]
     date = _apprehension_date(ctx, arrests, foreign, own)
+    if own_arrests and total_arrests and not date.is_known:
+        date = _apprehension_date(ctx, total_arrests, foreign, own)
     chain = custody_chain(ctx, events, where.place, where.country)
     choice = choose_status(events)
-    evidence, confidence, rule = _evidence(ctx, group, events, where, date)
+    evidence, confidence, rule = _evidence(ctx, group, events)
     return Incident(
         people=_people(group),
         evidence=evidence,
@@ -156,6 +161,13 @@ def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[in
         country=country,
         captor=captor,
     )
+
+
+def _fill(own: _Where, total: _Where) -> _Where:
+    """Take the total's place (and its country) when the group's own sentences name none."""
+    if total.place is None:
+        return own
+    return _Where(total.place, total.place_id, total.country, own.captor or total.captor)
 
 
 def _apprehension_date(
@@ -294,9 +306,8 @@ def _last_known_place(
     return where.place
 
 
-def _evidence(
-    ctx: DocContext, group: Group, events: list[Event], where: _Where, date: FuzzyDate
-) -> tuple[Span, Confidence, str]:
+def _evidence(ctx: DocContext, group: Group, events: list[Event]) -> tuple[Span, Confidence, str]:
+    """The sentence that best shows the group: its count with an arrest verb, a date or a place."""
     direct = group.direct_sentences
     with_events = {e.sentence for e in events}
     arrest_sentences = {e.sentence for e in events if e.kind in APPREHENDING}

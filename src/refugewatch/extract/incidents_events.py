@@ -54,8 +54,6 @@ class Event:
 
 def find_events(sentence: Sentence, index: int) -> list[Event]:
     """Every trigger in one sentence, classified; overlapping triggers keep the more specific."""
-    if not _ANY_TRIGGER.search(sentence.text):
-        return []  # most sentences report no event: one cheap scan instead of nine
     found: list[Event] = []
     for label, regex in _TRIGGERS:
         for match in regex.finditer(sentence.text):
@@ -116,6 +114,12 @@ def _classify(label: str, text: str, match: re.Match[str]) -> EventKind | None:
         return _refine_return(word, after, text[max(0, match.start() - 25) : match.start()])
     if label == "transfer" and p.TO_NORTH_KOREA.match(word.split()[-1] + after):
         return EventKind.REPATRIATED
+    if (
+        label == "transfer"
+        and re.match(r"\s*to\s", after)
+        and p.TO_NORTH_KOREA.match(after.lstrip())
+    ):
+        return EventKind.REPATRIATED
     return _LABELS[label]
 
 
@@ -140,6 +144,8 @@ def _refine_return(word: str, after: str, before: str) -> EventKind | None:
         return None  # "Park had returned to North Korea in 2019": a journey, not a removal
     tail = word.split()[-1] + after
     if p.TO_NORTH_KOREA.search(tail[:70]) or re.match(r"\s*(?:home|back home)\b", after):
+        return EventKind.REPATRIATED
+    if word.endswith(" home") or word == "refouled":
         return EventKind.REPATRIATED
     if " back" in word and word.endswith(" to"):
         return EventKind.EXPELLED  # "sent him back to the country he came from"
@@ -194,17 +200,6 @@ def _rank(kind: EventKind) -> int:
     return _SPECIFICITY.index(kind) if kind in _SPECIFICITY else -1
 
 
-# Stems of every trigger below; a sentence without any of them cannot hold an event.
-_ANY_TRIGGER = re.compile(
-    r"arrest|detain|detention|caught|apprehend|rounded|custod|seiz|grab|intercept|nab|captur|"
-    r"picked|stopped|found|bust|raid|held|jail|imprison|incarcerat|locked|kept|shelter|await|"
-    r"hand|turned|transferr|sent|send|moved|taken|escort|spirit|transport|ship|brought|relocat|"
-    r"end|repatriat|deport|return|forced|expel|pushed|driven|releas|freed|free|let go|allowed|"
-    r"secured|jurisdiction|arriv|flew|flown|airlift|fled|defect|escape|made it|reached|resettle|"
-    r"departure|protection|whereabouts|missing|lost|contact|trace|disappear|unaccounted|gone|"
-    r"unclear|not known|unknown|uncertain",
-    re.IGNORECASE,
-)
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("apprehension", p.APPREHENSION),
     ("held", p.HELD),

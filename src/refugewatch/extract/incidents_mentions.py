@@ -38,7 +38,7 @@ class GroupMention:
 
 _PEOPLE = p._words(*p.NK_PEOPLE_NOUNS, *p.GENERIC_PEOPLE_NOUNS, *p.HELPER_NOUNS)
 _AFTER_COUNT = re.compile(
-    rf"^\s*(?:[–—-]\s*)?(?:(?P<mods>(?:[\w()’'/-]+\s+){{0,4}}?))(?P<noun>{_PEOPLE})\b",
+    rf"^\s*(?:[–—-]\s*)?(?:(?P<mods>(?:[\w()’'/.-]+\s+){{0,4}}?))(?P<noun>{_PEOPLE})\b",
     re.IGNORECASE,
 )
 _IN_THE_GROUP = re.compile(
@@ -95,6 +95,7 @@ _SUBSET = re.compile(
 )
 _GROUP_OF_BEFORE = re.compile(r"\b(?:group|family|party|batch)\s+of\s+$", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|all|all the|all of the)\s+$", re.IGNORECASE)
+_DEFINITE_PREFIX = re.compile(r"(?:all|the|these|those)\s", re.IGNORECASE)
 _DEFINITE_AFTER = re.compile(
     r"^\s*(?:were|was|had|have|are|is|who|also|then|would|will|could|must|begged|left|"
     r"remaining|arrived|of them|,)", re.IGNORECASE,
@@ -175,8 +176,9 @@ def find_group_mentions(
     """Group mentions in one sentence. `nk_context`: the sentence or its neighbour names NK."""
     mentions = [m for c in counts if (m := _from_count(sentence, index, c, nk_context))]
     mentions = _merge_compositions(sentence, mentions)
+    families = _families(sentence, index, [])
+    mentions = [m for m in mentions if not _overlaps(m.start, m.end, families)] + families
     mentions += _singulars(sentence, index, mentions)
-    mentions += _families(sentence, index, mentions)
     mentions = _drop_partitive_heads(sorted(mentions, key=lambda m: m.start))
     return _mark_members(sentence, mentions)
 
@@ -230,7 +232,8 @@ def _from_count(
         return replace(base, aggregate=True)
     if grouped and nk_context:
         return base
-    if _DEFINITE_BEFORE.search(before) and _DEFINITE_AFTER.match(after) and nk_context:
+    refers_back = bool(_DEFINITE_BEFORE.search(before) or _DEFINITE_PREFIX.match(cm.text))
+    if refers_back and _DEFINITE_AFTER.match(after) and nk_context:
         return replace(base, definite=True)
     return None
 
@@ -347,14 +350,47 @@ def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> lis
 
 
 def _families(sentence: Sentence, index: int, taken: list[GroupMention]) -> list[GroupMention]:
+    """ "Kim, his wife and young daughter" (3); "a mother and her two children" (3);
+    "a North Korean couple" (2)."""
     found: list[GroupMention] = []
     for match in _FAMILY.finditer(sentence.text):
-        start, end = sentence.start + match.start(), sentence.start + match.end()
-        if _overlaps(start, end, taken):
-            continue
         size = 3 if match.group("third") else 2
-        found.append(GroupMention(start, end, index, Count.exact(size)))
+        _add_family(found, taken, sentence, index, match, size)
+    for match in _PARENT_AND_CHILDREN.finditer(sentence.text):
+        _add_family(found, taken, sentence, index, match, 1 + _children_named(match))
+    for match in _COUPLE.finditer(sentence.text):
+        _add_family(found, taken, sentence, index, match, 2)
     return found
+
+
+def _add_family(
+    found: list[GroupMention],
+    taken: list[GroupMention],
+    sentence: Sentence,
+    index: int,
+    match: re.Match[str],
+    size: int,
+) -> None:
+    start, end = sentence.start + match.start(), sentence.start + match.end()
+    if not _overlaps(start, end, taken + found):
+        found.append(GroupMention(start, end, index, Count.exact(size)))
+
+
+def _children_named(match: re.Match[str]) -> int:
+    number = match.group("n")
+    if number:
+        return max(1, _small_number(number))
+    return 2 if match.group("kin").lower().endswith(("ren", "s")) else 1
+
+
+_PARENT_AND_CHILDREN = re.compile(
+    r"\b(?:a|an|one)\s+(?:young\s+|North Korean\s+|pregnant\s+)*(?:mother|father|woman|man)"
+    r"(?:,\s*\d{1,2},)?\s+and\s+(?:her|his)\s+(?:(?P<n>two|three|four|five|\d)\s+)?"
+    r"(?:young\s+|infant\s+|teenage\s+|[\w-]+-(?:year|month)-old\s+)?"
+    r"(?P<kin>children|sons|daughters|son|daughter|child|baby|husband|wife)\b",
+    re.IGNORECASE,
+)
+_COUPLE = re.compile(r"\b(?:a|one)\s+(?:young\s+|elderly\s+)?North Korean\s+couple\b", re.I)
 
 
 def _overlaps(start: int, end: int, mentions: list[GroupMention]) -> bool:
@@ -366,7 +402,7 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
     out: list[GroupMention] = []
     for i, mention in enumerate(mentions):
         rel = mention.start - sentence.start
-        before = sentence.text[max(0, rel - 40) : rel]
+        before = sentence.text[max(0, rel - 80) : rel]
         if _MEMBER_BEFORE.search(before) or (i > 0 and _in_aside(sentence, out, mention)):
             out.append(replace(mention, member=True))
         else:

@@ -36,6 +36,35 @@ _SINGLE_CHILD = re.compile(
     re.IGNORECASE,
 )
 _AGE_HYPHEN = re.compile(r"\b(\d{1,2})-year-old\b", re.IGNORECASE)
+_AGE_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_AGE_WORD_HYPHEN = re.compile(rf"\b({'|'.join(_AGE_WORDS)})-year-old\b", re.IGNORECASE)
 _AGE_AFTER_NAME = re.compile(r"[A-Z][a-z]+,\s(\d{1,2})(?=,|\s|\))")
 _AGE_LIST = re.compile(r"\b(?:aged|ages)\s+(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)")
 _MONTHS_OLD = re.compile(
@@ -75,6 +104,7 @@ def _in_sentence(text: str, group_size: int) -> dict[VulnerabilityKind, int]:
 
 def _ages(text: str) -> list[int]:
     ages = [int(a) for a in _AGE_HYPHEN.findall(text)]
+    ages += [_AGE_WORDS[w.lower()] for w in _AGE_WORD_HYPHEN.findall(text)]
     ages += [int(a) for a in _AGE_AFTER_NAME.findall(text)]
     for listed in _AGE_LIST.findall(text):
         ages += [int(a) for a in re.findall(r"\d{1,2}", listed)]
@@ -95,11 +125,20 @@ def _children(text: str, ages: list[int]) -> int:
     if re.search(r"\bearly teens\b", text, re.IGNORECASE):
         counted.append(max([_counted_before_phrase(text, "early teens"), 1]))
     best = max([*counted, by_age, 0])
-    if best == 0 and _SINGLE_CHILD.search(text):
+    single = _SINGLE_CHILD.search(text)
+    if best == 0 and single and not _is_infant_phrase(single.group(0)):
         best = 1
     if best == 0 and _PLURAL_CHILDREN.search(text):
         best = 2  # "the group included young children": at least two
     return best
+
+
+def _is_infant_phrase(phrase: str) -> bool:
+    """ "a 1-year-old child", "an 11-month-old": an infant, not a child."""
+    if "month-old" in phrase.lower():
+        return True
+    age = re.search(r"\b(\d{1,2}|one|zero)-year-old", phrase, re.IGNORECASE)
+    return bool(age) and age is not None and age.group(1).lower() in {"0", "1", "one", "zero"}
 
 
 def _counted_before_phrase(text: str, phrase: str) -> int:

@@ -35,6 +35,7 @@ NK_PEOPLE_NOUNS = (
     "defectors", "defector", "refugees", "refugee", "escapees", "escapee", "asylum seekers",
     "asylum-seekers", "asylum seeker", "asylum-seeker", "would-be defectors", "would-be defector",
     "North Koreans", "North Korean", "DPRK refugees", "DPRK nationals", "DPRK citizens",
+    "N. Koreans", "N.Koreans", "NK defectors", "N.K. defectors",
     "citizens of the Democratic People's Republic of Korea",
 )  # fmt: skip
 # Generic nouns: people only when the sentence (or the noun's modifier) says North Korean.
@@ -78,7 +79,8 @@ _APPREHEND = _words(
     "arrested", "arrest", "arrests", "arresting", "re-arrested", "rearrested", "detained",
     "detain", "detains", "detaining", "caught", "apprehended", "apprehend", "apprehends",
     "rounded up", "taken into custody", "taken in", "seized", "grabbed", "intercepted", "nabbed",
-    "nabs", "captured", "picked up", "stopped", "found", "busted", "raided",
+    "nabs", "captured", "picked up", "stopped", "found", "busted", "raided", "surrendered",
+    "turned themselves in", "handed themselves in",
 )  # fmt: skip
 APPREHENSION = re.compile(rf"\b(?:{_APPREHEND})\b", re.IGNORECASE)
 # "the arrest of seven", "their arrest": a noun that reports an apprehension.
@@ -98,7 +100,7 @@ HELD = re.compile(
     r"being detained|(?:have|has) been detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
     r"in (?:\w+'s |\w+ )?(?:custody|detention)|under (?:\w+ )?detention|imprisoned|"
     r"incarcerated|jailed|locked up|at the shelter|in (?:a|the) shelter|"
-    r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|"
+    r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|under arrest|"
     r"awaiting (?:repatriation|deportation|trial))\b",
     re.IGNORECASE,
 )
@@ -113,7 +115,8 @@ TRANSFER = re.compile(
 RETURN = re.compile(
     r"\b(?:repatriated|repatriates|repatriating|deported|deports|deporting|sent (?:\w+ ){0,3}back|"
     r"sending (?:\w+ ){0,3}back|returned|handed back|forced back|forcibly returned|"
-    r"forced to return|expelled|pushed back|taken across|taken back|driven across)\b",
+    r"forced to return|expelled|pushed back|taken across|taken back|driven across|refouled|"
+    r"sent (?:\w+ ){0,3}home|deported home)\b",
     re.IGNORECASE,
 )
 RELEASE = re.compile(
@@ -145,7 +148,8 @@ UNCLEAR = re.compile(
 TO_NORTH_KOREA = re.compile(
     r"\b(?:to|into|across)\s+(?:the\s+)?(?:North Korea|the North\b|N\. Korea|DPRK|"
     r"their (?:home ?country|homeland|country)|her (?:home ?)?country|his (?:home ?)?country|"
-    r"North Korean (?:officials|authorities|security|agents)|the Yalu)",
+    r"North Korean (?:officials|authorities|state security|security|agents|police|border guards|"
+    r"embassy|consulate|military)|the Yalu)",
     re.IGNORECASE,
 )
 
@@ -181,7 +185,7 @@ TALLY = re.compile(
     r"a total of|so far|to date|known cases|documented|"
     r"estimated|estimate|tally|between \w+ \d{4} and|within the space of|"
     r"in various|in separate incidents|in different locations|prior two months|statistics|"
-    r"each year|every year|a month|quarter)\b",
+    r"each year|every year|a month|quarter|Q[1-4]|(?:first|second) half|half of)\b",
     re.IGNORECASE,
 )
 TALLY_NEAR = re.compile(r"\b(?:number of|cases|figure|figures|statistics|data)\b", re.IGNORECASE)
@@ -196,6 +200,7 @@ ANAPHORA = re.compile(
     r"the North Koreans|the asylum[- ]seekers|the family|the escapees|the nine|the \w+ of them|"
     r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
     r"the would-be defectors|the women|the men|the defector|the refugee|the man|the woman|"
+    r"the arrests?|the detentions?|"
     r"he|him|his|she|her)\b",
     re.IGNORECASE,
 )

@@ -1,4 +1,10 @@
-"""Rebuild cases from stored claims: link incidents across documents, fold claims into case state."""
+"""Rebuild cases from stored claims: link incidents across documents, replay reviewers' merges,
+splits and attachments (CaseOverride rows) on the linker's clusters, fold claims into case state.
+
+Every rebuild keeps what people recorded about a case with the incidents it belongs to: consent
+(the most restrictive level among the cases that contributed incidents) and, when a case id
+disappears, its people and interventions (moved to the case now holding its incidents).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,22 @@ from dataclasses import dataclass
 
 from refugewatch.cases import build_cases
 from refugewatch.link import LinkItem, link_incidents
-from refugewatch.model.cases import Case
+from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import Claim, incident_from_claims
 from refugewatch.model.documents import Document
 from refugewatch.services.audit import record
 from refugewatch.store.protocols import CaseOverride, OverrideKind, UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
+
+# Consent levels from most to least restrictive. When incidents from several cases end up in one,
+# the most restrictive level wins: nobody consented to wider sharing of the other group's facts.
+DISCLOSURE_STRICTNESS: tuple[Disclosure, ...] = (
+    Disclosure.NONE,
+    Disclosure.UN_ONLY,
+    Disclosure.PARTNERS,
+    Disclosure.PUBLIC,
+)
 
 
 @dataclass(frozen=True)
@@ -121,23 +136,62 @@ def compute_stored_cases(uow: UnitOfWork) -> list[Case]:
     return compute_cases(uow.documents.list(), uow.claims.list(), uow.case_overrides.list())
 
 
-def store_cases(uow: UnitOfWork, cases: Sequence[Case], actor: str) -> RebuildReport:
-    """Replace the stored cases inside the caller's transaction and record the rebuild."""
-    uow.cases.replace_all(cases)
-    incidents = sum(len(c.incident_keys) for c in cases)
-    record(uow, actor, "cases.rebuild", "*", after={"cases": len(cases), "incidents": incidents})
-    return RebuildReport(cases=len(cases), incidents=incidents, documents=uow.documents.count())
+def rebuild_in(uow: UnitOfWork, actor: str) -> RebuildReport:
+    """Rebuild inside the caller's transaction, so a review action and its effect commit together.
 
-
-def rebuild_in(uow: UnitOfWork, actor: str) -> list[Case]:
-    """Rebuild inside the caller's transaction, so a review action and its effect commit together."""
-    cases = compute_stored_cases(uow)
-    store_cases(uow, cases, actor)
-    return cases
+    People, interventions and consent follow their incidents: a case id that disappears (merged,
+    or its smallest key now in another case) hands its records to the one case now holding its
+    incidents, and every case takes the most restrictive disclosure among the earlier cases whose
+    incidents it holds.
+    """
+    before = uow.cases.list()
+    after = compute_stored_cases(uow)
+    _move_records_of_retired_cases(uow, before, after)
+    uow.cases.replace_all(after)
+    _carry_consent(uow, before, after)
+    incidents = sum(len(c.incident_keys) for c in after)
+    record(uow, actor, "cases.rebuild", "*", after={"cases": len(after), "incidents": incidents})
+    return RebuildReport(cases=len(after), incidents=incidents, documents=uow.documents.count())
 
 
 def rebuild_cases(uow_factory: UowFactory, actor: str) -> RebuildReport:
     with uow_factory() as uow:
-        report = store_cases(uow, compute_stored_cases(uow), actor)
+        report = rebuild_in(uow, actor)
         uow.commit()
     return report
+
+
+def stricter(a: Disclosure, b: Disclosure) -> Disclosure:
+    """The more restrictive of two consent levels."""
+    return min(a, b, key=DISCLOSURE_STRICTNESS.index)
+
+
+def _move_records_of_retired_cases(
+    uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]
+) -> None:
+    """A case id that disappears hands its people and interventions to the one case that now
+    holds its incidents, when that case is already stored (ids only ever come from members)."""
+    new_ids = {c.id for c in after}
+    old_ids = {c.id for c in before}
+    for old in before:
+        if old.id in new_ids:
+            continue
+        heirs = {c.id for c in after if set(c.incident_keys) & set(old.incident_keys)}
+        if len(heirs) == 1 and (heir := heirs.pop()) in old_ids:
+            uow.case_overrides.reassign_case_records(old.id, heir)
+
+
+def _carry_consent(uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]) -> None:
+    """Each case gets the most restrictive disclosure among the earlier cases whose incidents it
+    now holds, so no grouping change (nor an id moving to another part) widens what may be shared
+    or loses a consent that was given."""
+    stored = {c.id: c.disclosure for c in uow.cases.list()}
+    for case in after:
+        donors = [old for old in before if set(old.incident_keys) & set(case.incident_keys)]
+        if not donors:
+            continue
+        strictest = min(donors, key=lambda c: (DISCLOSURE_STRICTNESS.index(c.disclosure), c.id))
+        # An id that already existed is among its own donors, so this only ever tightens it; a new
+        # id (the smallest key moved) carries its donors' consent instead of the bare default.
+        if stored.get(case.id) != strictest.disclosure:
+            uow.cases.set_disclosure(case.id, strictest.disclosure, strictest.consent_note)

@@ -40,8 +40,8 @@ from refugewatch.model.extraction import (
     VulnerabilityKind,
 )
 from refugewatch.model.places import PlaceKind
-from refugewatch.services.cases import UowFactory
-from refugewatch.services.review import append_event, rebuild_after_change, stricter
+from refugewatch.services.cases import UowFactory, rebuild_in, stricter
+from refugewatch.services.review import append_event
 from refugewatch.store.protocols import UnitOfWork
 
 
@@ -138,7 +138,6 @@ def record_contact_report(
         stored = uow.documents.get(document.sha256)
         if stored is not None:
             return stored
-        before = uow.cases.list()
         uow.documents.add(document)
         uow.claims.replace_for_document(document.sha256, contact_claims(document))
         append_event(
@@ -151,8 +150,8 @@ def record_contact_report(
             "first-hand contact report",
             {},
         )
-        after = rebuild_after_change(uow, actor, before)
-        _apply_consent(uow, after, document, report.consent, actor)
+        rebuild_in(uow, actor)
+        _apply_consent(uow, uow.cases.list(), document, report.consent, actor)
         uow.commit()
     return document
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,8 +14,17 @@ from refugewatch.errors import FileTooLargeError, IngestError, RefugewatchError
 from refugewatch.extract.pipeline import extract
 from refugewatch.ingest import discover, load_document
 from refugewatch.model.claims import Claim, claims_from_extraction
-from refugewatch.model.documents import Document
+from refugewatch.model.documents import Document, Sensitivity
+from refugewatch.security.crypto import FieldCipher
 from refugewatch.services.audit import record
+from refugewatch.services.protection_keys import (
+    LOCKED_MESSAGE,
+    is_sealed,
+    reveal_document,
+    seal_document,
+    seal_quotes,
+    sha256_text,
+)
 from refugewatch.store.protocols import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -66,18 +75,31 @@ def ingest_paths(
     paths: Sequence[Path],
     settings: Settings,
     progress: Progress | None = None,
+    *,
+    cipher: FieldCipher | None = None,
+    confidential: bool = False,
 ) -> IngestReport:
+    """Ingest files; `confidential` marks them all so (stored encrypted, needs `cipher`)."""
     found = discover(list(paths))
     report = IngestReport([FileResult(str(p), Outcome.REFUSED, reason=r) for p, r in found.skipped])
     total = len(found.documents)
+    protection = _Protection(cipher, confidential)
     for done, path in enumerate(found.documents, start=1):
-        report.results.append(_ingest_path(uow_factory, path, settings))
+        report.results.append(_ingest_path(uow_factory, path, settings, protection))
         if progress:
             progress(done, total, path.name)
     return report
 
 
-def _ingest_path(uow_factory: UowFactory, path: Path, settings: Settings) -> FileResult:
+@dataclass(frozen=True)
+class _Protection:
+    cipher: FieldCipher | None = None
+    confidential: bool = False
+
+
+def _ingest_path(
+    uow_factory: UowFactory, path: Path, settings: Settings, protection: _Protection
+) -> FileResult:
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
@@ -90,7 +112,15 @@ def _ingest_path(uow_factory: UowFactory, path: Path, settings: Settings) -> Fil
         return FileResult(str(path), Outcome.REFUSED, reason=f"cannot read file: {exc.strerror}")
     except IngestError as exc:
         return FileResult(str(path), Outcome.REFUSED, reason=str(exc))
-    return ingest_bytes(uow_factory, path.name, data, settings, display_name=str(path))
+    return ingest_bytes(
+        uow_factory,
+        path.name,
+        data,
+        settings,
+        display_name=str(path),
+        cipher=protection.cipher,
+        confidential=protection.confidential,
+    )
 
 
 def ingest_bytes(
@@ -101,8 +131,13 @@ def ingest_bytes(
     *,
     display_name: str | None = None,
     actor: str | None = None,
+    cipher: FieldCipher | None = None,
+    confidential: bool = False,
 ) -> FileResult:
-    """Ingest one file's bytes (CLI batch or web upload). Never raises for a bad file."""
+    """Ingest one file's bytes (CLI batch or web upload). Never raises for a bad file.
+
+    A confidential document (`confidential`, or one the loader marks so) is stored encrypted
+    under `cipher` and refused without it; extraction runs on its text in memory."""
     name = display_name or filename
     try:
         document = load_document(
@@ -114,18 +149,30 @@ def ingest_bytes(
         )
     except IngestError as exc:
         return FileResult(name, Outcome.REFUSED, reason=str(exc))
-    return _store_document(uow_factory, document, name, actor or settings.user)
+    if confidential:
+        document = replace(document, sensitivity=Sensitivity.CONFIDENTIAL)
+    if document.sensitivity is Sensitivity.CONFIDENTIAL and cipher is None:
+        return FileResult(name, Outcome.REFUSED, reason=f"confidential: {LOCKED_MESSAGE}")
+    return _store_document(uow_factory, document, name, actor or settings.user, cipher)
 
 
 def _store_document(
-    uow_factory: UowFactory, document: Document, name: str, actor: str
+    uow_factory: UowFactory,
+    document: Document,
+    name: str,
+    actor: str,
+    cipher: FieldCipher | None = None,
 ) -> FileResult:
     with uow_factory() as uow:
         if uow.documents.exists(document.sha256):
             return FileResult(name, Outcome.DUPLICATE, sha256=document.sha256)
         claims = document_claims(document)
         try:
-            uow.documents.add(document)
+            if document.sensitivity is Sensitivity.CONFIDENTIAL:
+                seal_document(uow, cipher, document)
+                claims = seal_quotes(claims)
+            else:
+                uow.documents.add(document)
             uow.claims.replace_for_document(document.sha256, claims)
             record(uow, actor, "document.ingest", document.sha256, after=_audit_view(document))
             uow.commit()
@@ -138,22 +185,35 @@ def _store_document(
 
 
 def _audit_view(document: Document) -> dict[str, object]:
-    """What the audit log keeps of a document: identity and metadata, never its text."""
+    """What the audit log keeps of a document: identity and metadata, never its text (and only
+    a hash of a confidential document's file name, which may name a person)."""
+    confidential = document.sensitivity is Sensitivity.CONFIDENTIAL
     return {
         "sha256": document.sha256,
-        "filename": document.filename,
+        "filename": sha256_text(document.filename) if confidential else document.filename,
         "media_type": document.media_type,
         "sensitivity": document.sensitivity.value,
         "cleaner_version": document.cleaner_version,
     }
 
 
-def reextract_all(uow_factory: UowFactory, actor: str) -> int:
-    """Re-run extraction over every stored document; review decisions survive (by fingerprint)."""
+def reextract_all(uow_factory: UowFactory, actor: str, cipher: FieldCipher | None = None) -> int:
+    """Re-run extraction over every stored document; review decisions survive (by fingerprint).
+
+    Encrypted documents are re-extracted from their decrypted text (audited) when `cipher` is
+    given, and left as they are otherwise: their stored text is only a placeholder."""
     with uow_factory() as uow:
         documents = uow.documents.list()
-        for document in documents:
-            uow.claims.replace_for_document(document.sha256, document_claims(document))
-        record(uow, actor, "claims.reextract", "*", after={"documents": len(documents)})
+        done = 0
+        for stored in documents:
+            if is_sealed(stored) and cipher is None:
+                continue
+            document = reveal_document(uow, cipher, stored, actor, "re-extraction")
+            claims = document_claims(document)
+            if is_sealed(stored):
+                claims = seal_quotes(claims)
+            uow.claims.replace_for_document(document.sha256, claims)
+            done += 1
+        record(uow, actor, "claims.reextract", "*", after={"documents": done})
         uow.commit()
-    return len(documents)
+    return done

@@ -11,6 +11,8 @@ from refugewatch.model.cases import Case
 from refugewatch.model.claims import Claim
 from refugewatch.model.documents import Document
 from refugewatch.model.extraction import ACTIVE_STATUSES
+from refugewatch.security.crypto import FieldCipher
+from refugewatch.services.protection_keys import is_sealed, reveal_document
 from refugewatch.store.protocols import AuditEvent, UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -69,16 +71,30 @@ def get_case(uow_factory: UowFactory, case_id: str) -> CaseDetail:
     return CaseDetail(case, claims, docs, history)
 
 
-def list_documents(uow_factory: UowFactory, limit: int | None = None) -> list[Document]:
+def list_documents(
+    uow_factory: UowFactory, limit: int | None = None, offset: int = 0
+) -> list[Document]:
+    """Newest first, without the original bytes (listings never need them)."""
     with uow_factory() as uow:
-        return uow.documents.list(limit=limit)
+        return uow.documents.list(limit=limit, offset=offset, with_originals=False)
 
 
-def get_document(uow_factory: UowFactory, sha256_or_prefix: str) -> DocumentDetail:
+def get_document(
+    uow_factory: UowFactory,
+    sha256_or_prefix: str,
+    *,
+    cipher: FieldCipher | None = None,
+    actor: str = "local",
+) -> DocumentDetail:
+    """A document with its claims and cases. An encrypted one shows placeholder text unless
+    `cipher` is given; then it is decrypted and the read is recorded as an audit event."""
     with uow_factory() as uow:
         document = uow.documents.get(sha256_or_prefix)
         if document is None:
             raise NotFoundError(f"no document with id {sha256_or_prefix!r}")
+        if cipher is not None and is_sealed(document):
+            document = reveal_document(uow, cipher, document, actor, "document view")
+            uow.commit()
         claims = uow.claims.for_document(document.sha256)
         keys = {c.incident_key for c in claims if c.incident_key}
         case_ids = [c.id for c in uow.cases.list() if keys.intersection(c.incident_keys)]
@@ -89,7 +105,7 @@ def get_document(uow_factory: UowFactory, sha256_or_prefix: str) -> DocumentDeta
 def dashboard(uow_factory: UowFactory, newest: int = 10) -> Dashboard:
     with uow_factory() as uow:
         cases = uow.cases.list()
-        documents = uow.documents.list(limit=newest)
+        documents = uow.documents.list(limit=newest, with_originals=False)
         total = uow.documents.count()
     by_status: dict[str, int] = {}
     for case in cases:

@@ -34,7 +34,7 @@ from refugewatch.model.counts import Qualifier
 from refugewatch.model.dates import FuzzyDate
 from refugewatch.model.documents import Sensitivity
 from refugewatch.model.extraction import Measure, Status, VulnerabilityKind
-from refugewatch.services.cases import UowFactory, compute_stored_cases, store_cases
+from refugewatch.services.cases import UowFactory, rebuild_in
 from refugewatch.store.protocols import (
     AuditEvent,
     CaseOverride,
@@ -49,15 +49,6 @@ DECISION_STATES: Mapping[str, ReviewState] = {
     "reject": ReviewState.REJECTED,
     "edit": ReviewState.EDITED,
 }
-
-# Consent levels from most to least restrictive. When incidents from several cases end up in one,
-# the most restrictive level wins: nobody consented to wider sharing of the other group's facts.
-DISCLOSURE_STRICTNESS: tuple[Disclosure, ...] = (
-    Disclosure.NONE,
-    Disclosure.UN_ONLY,
-    Disclosure.PARTNERS,
-    Disclosure.PUBLIC,
-)
 
 # A reviewer's corrected date, as EDTF ("2015-10", "2015-10-03/2015-10-05"); the fold reads it
 # (cases.values.claim_date). Only kinds whose claims carry a date of their own take one.
@@ -190,7 +181,8 @@ def review_claim(
             )
         )
         reviewed = uow.claims.get(claim_id) or claim
-        after_cases = rebuild_after_change(uow, actor, before_cases)
+        rebuild_in(uow, actor)
+        after_cases = uow.cases.list()
         _record_claim_events(
             uow, decision, claim, reviewed, actor, reason, (before_cases, after_cases)
         )
@@ -471,55 +463,10 @@ def set_disclosure(
 # --- shared steps --------------------------------------------------------------------------------
 
 
-def stricter(a: Disclosure, b: Disclosure) -> Disclosure:
-    """The more restrictive of two consent levels."""
-    return min(a, b, key=DISCLOSURE_STRICTNESS.index)
-
-
 def _apply_override(uow: UnitOfWork, override: CaseOverride, actor: str) -> list[Case]:
-    before = uow.cases.list()
     uow.case_overrides.add(override)
-    return rebuild_after_change(uow, actor, before)
-
-
-def rebuild_after_change(uow: UnitOfWork, actor: str, before: Sequence[Case]) -> list[Case]:
-    """Rebuild in this transaction; people, interventions and consent follow their incidents."""
-    after = compute_stored_cases(uow)
-    _move_records_of_retired_cases(uow, before, after)
-    store_cases(uow, after, actor)
-    _carry_consent(uow, before, after)
+    rebuild_in(uow, actor)
     return uow.cases.list()
-
-
-def _move_records_of_retired_cases(
-    uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]
-) -> None:
-    """A case id that disappears hands its people and interventions to the one case that now
-    holds its incidents, when that case is already stored (ids only ever come from members)."""
-    new_ids = {c.id for c in after}
-    old_ids = {c.id for c in before}
-    for old in before:
-        if old.id in new_ids:
-            continue
-        heirs = {c.id for c in after if set(c.incident_keys) & set(old.incident_keys)}
-        if len(heirs) == 1 and (heir := heirs.pop()) in old_ids:
-            uow.case_overrides.reassign_case_records(old.id, heir)
-
-
-def _carry_consent(uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]) -> None:
-    """Each case gets the most restrictive disclosure among the earlier cases whose incidents it
-    now holds, so no grouping change (nor an id moving to another part) widens what may be shared
-    or loses a consent that was given."""
-    stored = {c.id: c.disclosure for c in uow.cases.list()}
-    for case in after:
-        donors = [old for old in before if set(old.incident_keys) & set(case.incident_keys)]
-        if not donors:
-            continue
-        strictest = min(donors, key=lambda c: (DISCLOSURE_STRICTNESS.index(c.disclosure), c.id))
-        # An id that already existed is among its own donors, so this only ever tightens it; a new
-        # id (the smallest key moved) carries its donors' consent instead of the bare default.
-        if stored.get(case.id) != strictest.disclosure:
-            uow.cases.set_disclosure(case.id, strictest.disclosure, strictest.consent_note)
 
 
 def _who_and_why(actor: str, reason: str) -> list[str]:

@@ -117,6 +117,13 @@ class SealedValue:
     blob: bytes
 
 
+# What a sealed (confidential) document shows in place of its text until the protection layer
+# decrypts it: readers without the data key see this, never ciphertext or an error.
+SEALED_TEXT_PLACEHOLDER = "[confidential text, encrypted: unlock the data key to read it]"
+# Flag stored with a sealed document, so listings and pages can say why the text is hidden.
+SEALED_FLAG = "encrypted"
+
+
 @dataclass(frozen=True)
 class SealedDocument:
     """The ciphertexts of a confidential document's original bytes and clean text."""
@@ -139,6 +146,36 @@ class ExportEntry:
     case_ids: tuple[str, ...] = ()
 
 
+class InterventionStatus(StrEnum):
+    """Where an advocacy action stands (DESIGN.md "Advocacy")."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    REPLIED = "replied"
+    PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A letter, UN appeal or press summary tied to a case (HURIDOCS Intervention).
+
+    `kind` is an outputs.DraftKind value; `body` is the Markdown text as drafted (already filtered
+    for its audience); `date` is the day it is dated, then the day it was sent or published.
+    """
+
+    id: str
+    case_id: str
+    kind: str
+    status: InterventionStatus
+    sender: str
+    addressees: tuple[str, ...]
+    body: str
+    date: dt.date | None = None
+    reply: str | None = None
+    created_at: dt.datetime | None = None
+
+
 class DocumentRepository(Protocol):
     def add(self, document: Document) -> None: ...
     def exists(self, sha256: str) -> bool: ...
@@ -146,8 +183,10 @@ class DocumentRepository(Protocol):
         """By full sha256 or a unique prefix of at least 8 hex digits."""
         ...
 
-    def list(self, limit: int | None = None, offset: int = 0) -> list[Document]:
-        """Newest ingested first."""
+    def list(
+        self, limit: int | None = None, offset: int = 0, *, with_originals: bool = True
+    ) -> list[Document]:
+        """Newest ingested first; with_originals=False leaves `original` empty (b"") for listings."""
         ...
 
     def count(self) -> int: ...
@@ -249,6 +288,21 @@ class ExportLog(Protocol):
         ...
 
 
+class InterventionRepository(Protocol):
+    def add(self, intervention: Intervention) -> Intervention:
+        """Store a new intervention; returns it with its creation time filled in."""
+        ...
+
+    def get(self, intervention_id: str) -> Intervention | None: ...
+    def list(self, case_id: str | None = None) -> list[Intervention]:
+        """Oldest first (optionally only one case's)."""
+        ...
+
+    def update(self, intervention: Intervention) -> None:
+        """Save the status, date and reply of an existing intervention."""
+        ...
+
+
 class UnitOfWork(Protocol):
     documents: DocumentRepository
     claims: ClaimRepository
@@ -259,6 +313,7 @@ class UnitOfWork(Protocol):
     persons: PersonRepository
     protection: ProtectionRepository
     exports: ExportLog
+    interventions: InterventionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

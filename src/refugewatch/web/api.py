@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from refugewatch.services import queries
 from refugewatch.web.cases import DEFAULT_SORT, sort_order
 from refugewatch.web.csrf import CSRF_HEADER, attach_cookie, require_csrf, token_for
+from refugewatch.web.dashboard import NEWEST_DOCUMENTS
 from refugewatch.web.schemas import (
     CaseOut,
     CaseSummaryOut,
@@ -39,7 +40,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 # Upper bound for ?limit on document lists: a page of JSON a client can hold comfortably.
 MAX_DOCUMENT_LIMIT = 1000
-NEWEST_DOCUMENTS = 10
 
 
 def get_dashboard(request: Request) -> DashboardOut:

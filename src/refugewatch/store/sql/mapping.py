@@ -28,7 +28,14 @@ from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.documents import Document, Sensitivity, SourceType
 from refugewatch.model.extraction import Confidence, CustodyStep, Span, Status
 from refugewatch.model.places import Place, PlaceKind
-from refugewatch.store.protocols import AuditEvent, ReviewDecision
+from refugewatch.store.protocols import (
+    SEALED_FLAG,
+    SEALED_TEXT_PLACEHOLDER,
+    AuditEvent,
+    Intervention,
+    InterventionStatus,
+    ReviewDecision,
+)
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 Json = dict[str, Any]
@@ -111,13 +118,6 @@ def document_row(document: Document, now: dt.datetime) -> Json:
 
 def original_row(document: Document) -> Json:
     return {"sha256": document.sha256, "bytes": document.original, "encrypted": False}
-
-
-# What a sealed (confidential) document shows in place of its text until the protection layer
-# decrypts it: readers without the data key see this, never ciphertext or an error.
-SEALED_TEXT_PLACEHOLDER = "[confidential text, encrypted: unlock the data key to read it]"
-# Flag stored with a sealed document, so listings and pages can say why the text is hidden.
-SEALED_FLAG = "encrypted"
 
 
 def sealed_document_rows(
@@ -514,4 +514,38 @@ def place_from_row(row: Row) -> Place:
         border_km=row["border_km"],
         staging_point=bool(row["staging_point"]),
         source=row["source"],
+    )
+
+
+# --- interventions -------------------------------------------------------------------------------
+
+
+def intervention_row(intervention: Intervention, created_at: dt.datetime) -> Json:
+    what = f"intervention {intervention.id}"
+    return {
+        "id": intervention.id,
+        "case_id": intervention.case_id,
+        "kind": intervention.kind,
+        "status": intervention.status.value,
+        "sender": plain_text(intervention.sender, f"{what}: sender"),
+        "addressees": [plain_text(a, f"{what}: addressee") for a in intervention.addressees],
+        "date": intervention.date,
+        "body": plain_text(intervention.body, f"{what}: body"),
+        "reply": plain_text(intervention.reply, f"{what}: reply") if intervention.reply else None,
+        "created_at": utc(created_at),
+    }
+
+
+def intervention_from_row(row: Row) -> Intervention:
+    return Intervention(
+        id=row["id"],
+        case_id=row["case_id"],
+        kind=row["kind"],
+        status=InterventionStatus(row["status"]),
+        sender=row["sender"],
+        addressees=tuple(row["addressees"] or ()),
+        body=row["body"],
+        date=row["date"],
+        reply=row["reply"],
+        created_at=row["created_at"],
     )

@@ -14,8 +14,13 @@ from refugewatch.store.protocols import (
     CaseRepository,
     ClaimRepository,
     DocumentRepository,
+    ExportLog,
+    InterventionRepository,
     OverrideRepository,
+    PersonRepository,
+    ProtectionRepository,
     UnitOfWork,
+    UserRepository,
 )
 from refugewatch.store.sql.audit import SqlAuditLog
 from refugewatch.store.sql.cases import SqlCaseRepository
@@ -23,8 +28,12 @@ from refugewatch.store.sql.claims import SqlClaimRepository
 from refugewatch.store.sql.connection import Clock, ConnectionHolder, storage_error, utc_now
 from refugewatch.store.sql.documents import SqlDocumentRepository
 from refugewatch.store.sql.engine import create_engine_for
+from refugewatch.store.sql.interventions import SqlInterventionRepository
+from refugewatch.store.sql.keyring import SqlExportLog, SqlProtectionRepository
 from refugewatch.store.sql.overrides import SqlOverrideRepository
+from refugewatch.store.sql.persons import SqlPersonRepository
 from refugewatch.store.sql.places import SqlPlaceRepository
+from refugewatch.store.sql.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
@@ -47,6 +56,11 @@ class SqlUnitOfWork:
         self.case_overrides: OverrideRepository = SqlOverrideRepository(self._db)
         self.audit: AuditLog = self.audit_chain
         self.places = SqlPlaceRepository(self._db)
+        self.users: UserRepository = SqlUserRepository(self._db)
+        self.persons: PersonRepository = SqlPersonRepository(self._db)
+        self.protection: ProtectionRepository = SqlProtectionRepository(self._db)
+        self.exports: ExportLog = SqlExportLog(self._db)
+        self.interventions: InterventionRepository = SqlInterventionRepository(self._db)
 
     def __enter__(self) -> Self:
         try:
