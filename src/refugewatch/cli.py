@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from rich.table import Table
 from refugewatch import __version__
 from refugewatch.bootstrap import open_store
 from refugewatch.config import Settings
-from refugewatch.errors import ConfigurationError, RefugewatchError
+from refugewatch.errors import ConfigurationError, RefugewatchError, ValidationError
 from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.extract_batch import extract_to_folder
@@ -135,7 +136,7 @@ def list_cases(
     sort: Annotated[str, typer.Option(help="label, size, status, date or sources.")] = "date",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """List cases."""
+    """List cases with size, status, last known place and number of sources."""
     settings = _settings()
     with _domain_errors():
         cases = queries.list_cases(open_store(settings), sort=sort)
@@ -160,16 +161,28 @@ def list_cases(
 def show_case(
     case_id: Annotated[str, typer.Argument(help="Case id as shown by `refugewatch cases`.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Replay the case as it stood on this day (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
     """Show one case: state, conflicts, timeline and sources."""
     settings = _settings()
     with _domain_errors():
-        detail = queries.get_case(open_store(settings), case_id)
+        day = _parse_day(as_of, "--as-of") if as_of else None
+        detail = queries.get_case(open_store(settings), case_id, as_of=day)
     data = case_json(detail)
     if as_json:
         console.print_json(json.dumps(data))
         return
     _print_case(data)
+
+
+def _parse_day(raw: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError([f"{option} {raw!r} is not a date like 2015-11-24"]) from None
 
 
 def _print_case(data: dict[str, object]) -> None:
@@ -237,5 +250,7 @@ def serve(
 
 def main() -> None:
     app()
-if __name__ == "__main__":
-    main()
+
+
+# Command groups kept in their own modules register themselves on `app` when imported.
+from refugewatch import cli_advocacy, cli_protection, cli_review  # noqa: E402, F401

@@ -98,6 +98,7 @@ def announce_first_admin(settings: Settings, store: UowFactory) -> None:
             "this password is shown only now: store it in a password manager, or set a new "
             f"one with `refugewatch user passwd {name}`",
             markup=False,
+            soft_wrap=True,
         )
 
 
@@ -117,7 +118,9 @@ def keys_init() -> None:
     with _domain_errors():
         store = open_store(settings)
         status = protection_keys.init_keys(store, passphrase(settings, new=True), settings.user)
-    console.print(f"data key {status.key_id} created; keep the passphrase safe", markup=False)
+    console.print(
+        f"data key {status.key_id} created; keep the passphrase safe", markup=False, soft_wrap=True
+    )
 
 
 @keys_app.command("rotate")
@@ -147,7 +150,9 @@ def keys_rotate(
             store, current, settings.user, new_passphrase=fresh, new_data_key=new_data_key
         )
     console.print(
-        f"data key {status.key_id}; {status.sealed_values} protected values", markup=False
+        f"data key {status.key_id}; {status.sealed_values} protected values",
+        markup=False,
+        soft_wrap=True,
     )
 
 
@@ -158,16 +163,17 @@ def keys_status() -> None:
     with _domain_errors():
         status = protection_keys.key_status(open_store(settings))
     if not status.initialised:
-        console.print("no data key yet: run `refugewatch keys init`", markup=False)
+        console.print("no data key yet: run `refugewatch keys init`", markup=False, soft_wrap=True)
         return
     kdf = status.kdf
     cost = (
         f"argon2id t={kdf.time_cost} m={kdf.memory_cost_kib} KiB p={kdf.parallelism}" if kdf else ""
     )
-    console.print(f"data key {status.key_id} ({cost})", markup=False)
+    console.print(f"data key {status.key_id} ({cost})", markup=False, soft_wrap=True)
     console.print(
         f"protected values: {status.sealed_values}; under another key: {status.other_key_values}",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -189,7 +195,7 @@ def user_add(
         user = protection_users.add_user(
             store, name, role, _password(password_file, name), settings.user
         )
-    console.print(f"user {user.username} added as {user.role}", markup=False)
+    console.print(f"user {user.username} added as {user.role}", markup=False, soft_wrap=True)
 
 
 @user_app.command("disable")
@@ -198,7 +204,7 @@ def user_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> No
     settings = _settings()
     with _domain_errors():
         protection_users.disable_user(open_store(settings), name, settings.user)
-    console.print(f"user {name} disabled", markup=False)
+    console.print(f"user {name} disabled", markup=False, soft_wrap=True)
 
 
 @user_app.command("passwd")
@@ -213,7 +219,7 @@ def user_passwd(
     with _domain_errors():
         store = open_store(settings)
         protection_users.set_password(store, name, _password(password_file, name), settings.user)
-    console.print(f"password of {name} changed", markup=False)
+    console.print(f"password of {name} changed", markup=False, soft_wrap=True)
 
 
 @user_app.command("list")
@@ -252,7 +258,9 @@ def person_add(
             else str(typer.prompt("Real name", hide_input=True))
         )
         person = protection_keys.add_person(store, cipher, case_id, pseudonym, name, settings.user)
-    console.print(f"person {person.id} ({person.pseudonym}) added to {case_id}", markup=False)
+    console.print(
+        f"person {person.id} ({person.pseudonym}) added to {case_id}", markup=False, soft_wrap=True
+    )
 
 
 @pseudonyms_app.command("new-key")
@@ -263,7 +271,7 @@ def pseudonyms_new_key(
     """Make a partnership key to share with one partner, by a safe channel, for one exercise."""
     with _domain_errors():
         protection_exports.new_partnership_key_file(out, label)
-    console.print(f"partnership key written to {out} (owner-only)", markup=False)
+    console.print(f"partnership key written to {out} (owner-only)", markup=False, soft_wrap=True)
 
 
 @pseudonyms_app.command("export")
@@ -282,11 +290,12 @@ def pseudonyms_export(
         )
         protection_exports.write_new_file(out, result.content)
     for problem in result.problems:
-        errors.print(f"left out: {problem}", markup=False)
+        errors.print(f"left out: {problem}", markup=False, soft_wrap=True)
     console.print(
         f"{len(result.exported)} tokens written to {out}; export {result.entry.export_id}, "
         f"sha256 {result.entry.sha256}",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -299,8 +308,10 @@ def match_command(
     with _domain_errors():
         shared = protection_exports.match_exports(first, second)
     for pair in shared:
-        console.print(f"{pair.local_id_a}\t{pair.local_id_b}", markup=False)
-    console.print(f"{len(shared)} possible shared people (confirm each by hand)", markup=False)
+        console.print(f"{pair.local_id_a}\t{pair.local_id_b}", markup=False, soft_wrap=True)
+    console.print(
+        f"{len(shared)} possible shared people (confirm each by hand)", markup=False, soft_wrap=True
+    )
 
 
 # -- exports ------------------------------------------------------------------------------------
@@ -330,11 +341,14 @@ def export_command(
         )
         protection_exports.write_new_file(out, result.content)
     for case_id in result.skipped:
-        errors.print(f"left out (consent does not allow {audience}): {case_id}", markup=False)
+        errors.print(
+            f"left out (consent does not allow {audience}): {case_id}", markup=False, soft_wrap=True
+        )
     console.print(
         f"{len(result.exported)} cases written to {out}; {len(result.skipped)} left out; "
         f"export {result.entry.export_id}, sha256 {result.entry.sha256}",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -363,7 +377,7 @@ def audit_verify(
         key = protection_audit.verification_key(settings.audit_key_file, public_key)
         result = protection_audit.verify_audit(store, settings.checkpoints_path(), key)
         for problem in result.report.problems:
-            errors.print(f"problem: {problem}", markup=False)
+            errors.print(f"problem: {problem}", markup=False, soft_wrap=True)
         if not result.report.ok:
             raise CryptoError(
                 f"the audit log was tampered with: {len(result.report.problems)} problems"
@@ -371,6 +385,7 @@ def audit_verify(
     console.print(
         f"audit chain intact: {result.events} events, {result.checkpoints} checkpoints checked",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -382,7 +397,9 @@ def audit_checkpoint() -> None:
         key_file = _audit_key(settings)
         target = settings.checkpoints_path() or key_file.with_suffix(".checkpoints.jsonl")
         signed = protection_audit.checkpoint(open_store(settings), key_file, target, settings.user)
-    console.print(f"checkpoint at event {signed.seq} appended to {target}", markup=False)
+    console.print(
+        f"checkpoint at event {signed.seq} appended to {target}", markup=False, soft_wrap=True
+    )
 
 
 @audit_app.command("export")
@@ -395,7 +412,7 @@ def audit_export(
         count = protection_audit.export_audit(
             open_store(settings), out, settings.checkpoints_path(), settings.audit_key_file
         )
-    console.print(f"{count} events written to {out}", markup=False)
+    console.print(f"{count} events written to {out}", markup=False, soft_wrap=True)
 
 
 # -- backups ------------------------------------------------------------------------------------
@@ -421,7 +438,11 @@ def backup_keys(
     """Make the backup key pair: keep the private key offline, the public key on the server."""
     with _domain_errors():
         private, public = protection_backup.make_backup_keys(out)
-    console.print(f"private key {private} (move it offline), public key {public}", markup=False)
+    console.print(
+        f"private key {private} (move it offline), public key {public}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("backup")
@@ -436,7 +457,9 @@ def backup_command(
         result = protection_backup.create_backup(
             _archive(settings), store, to, _read(public_key, "public key"), settings.user
         )
-    console.print(f"backup {to}: {result.size} bytes, sha256 {result.sha256}", markup=False)
+    console.print(
+        f"backup {to}: {result.size} bytes, sha256 {result.sha256}", markup=False, soft_wrap=True
+    )
 
 
 @app.command("restore")
@@ -454,4 +477,6 @@ def restore_command(
             _read(private_key, "private key"),
             settings.user,
         )
-    console.print(f"restored {sum(counts.values())} rows; audit chain intact", markup=False)
+    console.print(
+        f"restored {sum(counts.values())} rows; audit chain intact", markup=False, soft_wrap=True
+    )

@@ -23,6 +23,8 @@ SETTINGS_DOC: Mapping[str, str] = {
     "REFUGEWATCH_DATABASE_URL": "SQLAlchemy URL of the database (default sqlite:///data/refugewatch.db)",
     "REFUGEWATCH_MAX_FILE_BYTES": "largest file ingest accepts, in bytes (default 20 MB)",
     "REFUGEWATCH_TRUSTED_HOSTS": "comma-separated host names the web app answers to",
+    "REFUGEWATCH_COOKIE_SECURE": "yes/no: mark login and CSRF cookies Secure, sent over https "
+    "only (default yes; no only for plain-http testing on 127.0.0.1)",
     "REFUGEWATCH_USER": "name recorded as ingested_by / actor of writes from the CLI",
     "REFUGEWATCH_ALERT_ALLOWED_HOSTS": "comma-separated hosts alerts may be delivered to "
     "(default none: nothing is sent)",
@@ -58,6 +60,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "testserver")
+    # Secure cookies travel over https only. On by default: a session cookie sent in clear text
+    # is a login anyone on the network can reuse. Off only for plain http on this machine.
+    cookie_secure: bool = True
     user: str = "local"
     passphrase_file: Path | None = None
     small_count_threshold: int = DEFAULT_SMALL_COUNT_THRESHOLD
@@ -75,6 +80,7 @@ class Settings:
             trusted_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip())
             if hosts
             else cls.trusted_hosts,
+            cookie_secure=_read_yes_no(env, "REFUGEWATCH_COOKIE_SECURE", True),
             user=env.get("REFUGEWATCH_USER", "local"),
             passphrase_file=_path(env, "REFUGEWATCH_PASSPHRASE_FILE"),
             small_count_threshold=_read_int(

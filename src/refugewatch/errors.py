@@ -131,3 +131,16 @@ class LoginFailedError(AccessDeniedError):
     def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class LoginRequiredError(AccessDeniedError):
+    """The request comes from nobody signed in (or a session that ended); sign in first."""
+
+
+class TooManyRequestsError(AccessDeniedError):
+    """Too many attempts from one place in a short time; `retry_after` says how many seconds
+    to wait."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

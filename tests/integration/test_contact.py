@@ -240,11 +240,6 @@ def test_claims_derived_again_from_the_stored_text_are_identical(store: Factory)
     assert [c.fingerprint for c in contact_claims(stored)] == [c.fingerprint for c in claims]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.ingest.document_claims must derive contact reports with contact_claims "
-    "(lead's file); until then re-extraction runs the news extractor over them",
-)
 def test_reextraction_keeps_the_structured_claims(store: Factory) -> None:
     document = record_contact_report(store, CALL, actor=RESEARCHER)
     with store() as uow:

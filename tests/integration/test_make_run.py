@@ -40,7 +40,7 @@ def test_make_run_serves_the_examples_as_cases(tmp_path: Path) -> None:
     _make_run_steps(env)  # twice: nothing may be duplicated
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "refugewatch.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "refugewatch", "serve", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -4,6 +4,7 @@ audited decryption, and what a reader without the key sees."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from refugewatch.store.sql import uow_factory as make_factory
 FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 PASSPHRASE = "correct horse battery staple"
 SECRET_TEXT = (
-    "Contact report. My cousin Pak Sun-hui was detained in Tumen on 3 March 2024 with "
-    "four others and is held at the Tumen border detention centre."
+    "Five North Korean defectors, among them Pak Sun-hui, were arrested by Chinese police in "
+    "Tumen on 3 March 2024. They are held at the Tumen border detention centre and face forced "
+    "repatriation."
 )
 Factory = Callable[[], SqlUnitOfWork]
 
@@ -102,7 +104,8 @@ def test_confidential_document_is_ciphertext_at_rest(
 ) -> None:
     sha = _ingest_secret(store, cipher)
     raw = _raw_bytes(database_url)
-    assert b"Pak Sun-hui" not in raw and b"call.txt" not in raw.replace(b'"filename"', b"")
+    # Neither the text, a quote of it, nor the file name is stored in the clear anywhere.
+    assert b"Pak Sun-hui" not in raw and b"among them" not in raw and b"call.txt" not in raw
     with store() as uow:
         sealed = uow.documents.sealed(sha)
         stored = uow.documents.get(sha)
@@ -131,6 +134,16 @@ def test_extraction_runs_on_the_decrypted_text(store: Factory, cipher: keys.Fiel
     assert all(c.sensitivity.value == "confidential" for c in claims)
 
 
+def test_quotes_are_recovered_from_the_decrypted_text(
+    store: Factory, cipher: keys.FieldCipher
+) -> None:
+    sha = _ingest_secret(store, cipher)
+    detail = get_document(store, sha, cipher=cipher)
+    for claim in detail.claims:
+        real = detail.document.clean_text[claim.evidence.start : claim.evidence.end]
+        assert real and claim.evidence.quote == keys.quote_tag(real)
+
+
 def test_without_the_key_readers_see_a_placeholder_and_nothing_is_audited(
     store: Factory, cipher: keys.FieldCipher
 ) -> None:
@@ -152,7 +165,7 @@ def test_every_decryption_is_audited_with_a_hash_not_the_text(
         assert detail.document.original == SECRET_TEXT.encode()
     with store() as uow:
         reads = [e for e in uow.audit.list() if e.action == "document.decrypt"]
-        ingest = [e for e in uow.audit.list() if e.action == "document.ingest"][0]
+        ingest = next(e for e in uow.audit.list() if e.action == "document.ingest")
     assert len(reads) == 2 and {e.actor for e in reads} == {"researcher"}
     assert json.loads(reads[0].after or "{}")["clean_text_sha256"] == keys.sha256_text(SECRET_TEXT)
     assert all("Pak" not in (e.after or "") for e in [*reads, ingest])
@@ -182,9 +195,7 @@ def test_passphrase_rotation_keeps_the_data_key(store: Factory, cipher: keys.Fie
     assert get_document(store, sha, cipher=again).document.clean_text == SECRET_TEXT
 
 
-def test_data_key_rotation_reencrypts_every_value(
-    store: Factory, cipher: keys.FieldCipher
-) -> None:
+def test_data_key_rotation_reencrypts_every_value(store: Factory, cipher: keys.FieldCipher) -> None:
     sha = _ingest_secret(store, cipher)
     case = _add_case(store)
     person = keys.add_person(store, cipher, case.id, "Person A", "김철수", "admin")
@@ -266,8 +277,22 @@ def test_sqlite_overwrites_deleted_content(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM protection_settings"))
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
     engine.dispose()
+    raw = sqlite3.connect(tmp_path / "rw.db")  # fold the WAL into the file, as a seizure might
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
     assert marker.encode() not in (tmp_path / "rw.db").read_bytes()
+
+
+def test_the_deleted_content_check_can_see_leftovers(tmp_path: Path) -> None:
+    """Control for the test above: with secure_delete off, the deleted row stays in the file."""
+    path = tmp_path / "plain.db"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA secure_delete=OFF")
+    raw.execute("CREATE TABLE t (v TEXT)")
+    raw.execute("INSERT INTO t VALUES (?)", ("UNIQUE-DELETED-MARKER-" * 20,))
+    raw.commit()
+    raw.execute("DELETE FROM t")
+    raw.commit()
+    raw.close()
+    assert b"UNIQUE-DELETED-MARKER-" in path.read_bytes()

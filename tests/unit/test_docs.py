@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 import typer.main
@@ -13,38 +14,51 @@ from refugewatch.config import SETTINGS_DOC
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMAND = typer.main.get_command(app)
-assert isinstance(COMMAND, TyperGroup)
-COMMANDS = sorted(COMMAND.commands)
+ROOT_COMMAND = typer.main.get_command(app)
+assert isinstance(ROOT_COMMAND, TyperGroup)
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_command_is_in_the_cli_reference(name: str) -> None:
-    assert re.search(rf"`refugewatch {name}\b", README), f"README lacks `refugewatch {name}`"
+def _walk(group: TyperGroup, prefix: str = "") -> Iterator[tuple[str, object]]:
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix}{name}"
+        yield path, command
+        if isinstance(command, TyperGroup):
+            yield from _walk(command, path + " ")
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_command_has_help(name: str) -> None:
-    command = COMMAND.commands[name]
-    assert command.help and len(command.help) > 15
-    for param in command.params:
+COMMANDS = dict(_walk(ROOT_COMMAND))
+LEAVES = sorted(p for p, c in COMMANDS.items() if not isinstance(c, TyperGroup))
+
+
+@pytest.mark.parametrize("path", LEAVES)
+def test_command_is_in_the_cli_reference(path: str) -> None:
+    assert re.search(rf"`refugewatch {re.escape(path)}\b", README), (
+        f"README lacks `refugewatch {path}`"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_command_has_help(path: str) -> None:
+    command = COMMANDS[path]
+    assert getattr(command, "help", None) and len(command.help) > 15  # type: ignore[attr-defined]
+    for param in getattr(command, "params", []):
         if isinstance(param, TyperOption):
-            assert param.help, f"{name} {param.opts} has no help text"
+            assert param.help, f"{path} {param.opts} has no help text"
 
 
 @pytest.mark.parametrize(
-    ("name", "option"),
+    ("path", "option"),
     [
-        (name, opt)
-        for name in COMMANDS
-        for param in COMMAND.commands[name].params
+        (path, opt)
+        for path in LEAVES
+        for param in getattr(COMMANDS[path], "params", [])
         if isinstance(param, TyperOption)
         for opt in [*param.opts, *param.secondary_opts]
         if opt.startswith("--") and opt != "--help"
     ],
 )
-def test_long_options_are_in_the_readme(name: str, option: str) -> None:
-    assert option in README, f"README does not mention {option} of `refugewatch {name}`"
+def test_long_options_are_in_the_readme(path: str, option: str) -> None:
+    assert option in README, f"README does not mention {option} of `refugewatch {path}`"
 
 
 @pytest.mark.parametrize("variable", sorted(SETTINGS_DOC))

@@ -365,3 +365,57 @@ def test_families_without_a_head_count(text: str, size: int) -> None:
 )  # fmt: skip
 def test_more_status_phrasings(text: str, status: Status) -> None:
     assert only(text).status is status
+
+
+def test_lead_facts_about_an_uncounted_group_join_the_first_counted_group() -> None:
+    text = (
+        "A group of North Korean defectors arrested in Myanmar last year arrived in South Korea "
+        "this week. The 19 defectors were apprehended in December by Myanmar authorities."
+    )
+    incident = only(text, FuzzyDate.day(2009, 2, 7))
+    assert incident.status is Status.REACHED_SAFE_COUNTRY
+    assert incident.apprehended_date.to_edtf() == "2008-12"
+
+
+def test_quarterly_arrival_figures_are_not_a_group() -> None:
+    text = "135 N. Korean defectors arrive in S. Korea during Q1, the ministry said."
+    assert incidents(text) == []
+
+
+def test_another_group_of_the_same_size_is_a_separate_incident() -> None:
+    text = (
+        "In March, two North Korean defectors were arrested in Yanji. "
+        "In April, another two North Korean defectors were caught in Tumen."
+    )
+    found = incidents(text)
+    assert [i.people.headline for i in found] == [2, 2]
+    assert [i.apprehended_place for i in found] == ["Yanji", "Tumen"]
+    assert [i.apprehended_date.to_edtf() for i in found] == ["2021-03", "2021-04"]
+
+
+def test_handover_to_a_south_korean_embassy_is_a_release() -> None:
+    text = (
+        "Six North Korean defectors arrested in Laos were handed over to the South Korean "
+        "embassy in Vientiane on Monday."
+    )
+    assert only(text).status is Status.RELEASED
+
+
+def test_story_about_one_person_never_counted() -> None:
+    text = (
+        "The ex-logger, on the run from North Korean authorities, asked a missionary for help. "
+        "Just before he was to meet UN officials on Thursday, a team of men grabbed him, "
+        "rights activists in Moscow said."
+    )
+    incident = only(text)
+    assert incident.people.headline == 1
+    assert incident.apprehended_date == FuzzyDate.day(2021, 6, 17)
+    assert incident.apprehended_place is None  # Moscow is where the activists spoke
+
+
+def test_definite_singular_is_not_read_when_groups_are_counted() -> None:
+    text = (
+        "Police arrested seven North Korean defectors in Kunming on Tuesday. "
+        "The defector who led them was released."
+    )
+    assert [i.people.headline for i in incidents(text)] == [7]

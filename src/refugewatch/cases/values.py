@@ -38,13 +38,7 @@ def _as_int(value: Scalar) -> int | None:
 
 def claim_date(claim: Claim) -> FuzzyDate:
     """The claim's date, or the reviewer's corrected one (EDTF under "date" in edited values)."""
-    edited = claim.edited_values.get("date") if claim.edited_values is not None else None
-    if isinstance(edited, str):
-        try:
-            return FuzzyDate.parse_edtf(edited)
-        except ValueError:
-            return claim.date
-    return claim.date
+    return claim.effective_date
 
 
 def people_count(claim: Claim) -> Count:

@@ -79,7 +79,9 @@ class _Where:
 def find_incidents(ctx: DocContext) -> list[Incident]:
     groups = sorted(build_groups(ctx), key=lambda g: g.first.start)
     incidents = [_incident(ctx, g, _foreign(g, groups)) for g in groups]
-    index_by_size = {g.size: i for i, g in enumerate(groups)}
+    index_by_size: dict[int, int] = {}
+    for i, g in enumerate(groups):
+        index_by_size.setdefault(g.size, i)  # a sub-group's parent is the first of that size
     return [
         _with_parent(inc, index_by_size.get(g.parent) if g.parent else None)
         for inc, g in zip(incidents, groups, strict=True)

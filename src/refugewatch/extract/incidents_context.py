@@ -1,7 +1,8 @@
 """Everything the incident rules read about one document, computed once.
 
-Dates, counts and places are found in one pass over the whole text (not per sentence or per
-token), then indexed by sentence, which keeps extraction linear in the text length.
+Dates and places are found in one pass over the whole text, counts and events in one pass
+over each sentence (never per token), then everything is indexed by sentence, which keeps
+extraction linear in the text length.
 """
 
 from __future__ import annotations

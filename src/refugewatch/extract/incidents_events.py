@@ -32,7 +32,14 @@ _DOCUMENT_BEFORE = re.compile(
     r"being|later|also|then|publicly|officially)\s+){0,3}$",
     re.IGNORECASE,
 )
-_DOCUMENT_IN_TRIGGER = re.compile(r"\b(?:letter|report|message|cable|statement)s?\b", re.I)
+_TO_PROTECTION = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:to\s+)?(?:the\s+)?(?:South Korean|ROK|S\. Korean)\s+"
+    r"(?:embassy|consulate)|\s*(?:\w+\s+){0,3}?(?:to\s+)?(?:the\s+)?(?:UNHCR|UN refugee agency)",
+    re.IGNORECASE,
+)
+_DOCUMENT_IN_TRIGGER = re.compile(
+    r"\b(?:letter|report|message|cable|statement|note|petition|document)s?\b", re.I
+)
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
 
 
@@ -112,6 +119,8 @@ def _classify(label: str, text: str, match: re.Match[str]) -> EventKind | None:
         return _refine_apprehension(word, text, match)
     if label == "return" or (label == "transfer" and " back" in word):
         return _refine_return(word, after, text[max(0, match.start() - 25) : match.start()])
+    if label == "transfer" and _TO_PROTECTION.match(after):
+        return EventKind.RELEASED  # handed to the South Korean embassy: out of the captor's hands
     if label == "transfer" and p.TO_NORTH_KOREA.match(word.split()[-1] + after):
         return EventKind.REPATRIATED
     if (

@@ -31,6 +31,7 @@ TALLY_NEAR = 35
 @dataclass
 class Group:
     size: int
+    key: int = 0  # identity within the document: two groups may share a size
     mentions: list[GroupMention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     sentences: set[int] = field(default_factory=set)  # every sentence that speaks of the group
@@ -51,17 +52,27 @@ class Group:
 
 
 def build_groups(ctx: DocContext) -> list[Group]:
-    state = _State()
+    concrete = _read_document(ctx, definite_singular=False)
+    if not concrete:
+        # A story about one person may never count them ("The ex-logger ... grabbed him").
+        concrete = _read_document(ctx, definite_singular=True)
+    return _dissolve_totals(concrete)
+
+
+def _read_document(ctx: DocContext, *, definite_singular: bool) -> list[Group]:
+    state = _State(definite_singular=definite_singular)
     for index in range(len(ctx.sentences)):
         _read_sentence(ctx, index, state)
-    concrete = [g for g in state.groups.values() if _is_incident(g)]
-    return _dissolve_totals(concrete)
+    return [g for g in state.groups.values() if _is_incident(g)]
 
 
 @dataclass
 class _State:
-    groups: dict[int, Group] = field(default_factory=dict)
-    focus: tuple[int, int] | None = None  # (group size, sentence index) named last
+    groups: dict[int, Group] = field(default_factory=dict)  # by key
+    owner_of: dict[int, int] = field(default_factory=dict)  # mention start -> group key
+    latest_by_size: dict[int, int] = field(default_factory=dict)  # size -> key named last
+    focus: tuple[int, int] | None = None  # (group key, sentence index) named last
+    definite_singular: bool = False  # read "the defector" as a group of one
     # Facts told of a group before it is counted ("A group of defectors ... arrived"), waiting
     # for the first counted mention to claim them.
     pending: list[Event] = field(default_factory=list)
@@ -69,17 +80,17 @@ class _State:
 
 def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
     before = state.focus
-    mentions, tallied = _group_mentions(ctx, index)
+    mentions, tallied = _group_mentions(ctx, index, state.definite_singular)
     facts = [_describing(e, mentions) for e in ctx.events.get(index, [])]
     facts = [e for e in facts if e.is_fact]
     for mention in mentions:
-        group = _group_for(state.groups, mention, state.focus)
+        group = _group_for(state, mention)
         group.sentences.add(index)
         group.events.extend(_adjective_events(ctx, mention))
         if state.pending:
             group.events.extend(state.pending)
             state.pending = []
-        state.focus = (group.size, index)
+        state.focus = (group.key, index)
     if tallied:
         return
     if mentions:
@@ -87,25 +98,26 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
             _owner(ctx, state, before, mentions, event).events.append(event)
         for mention in mentions:
             if mention.aggregate:  # "to bring the total to 468": the total shares every fact
-                state.groups[mention.size or 0].events.extend(facts)
+                state.groups[state.owner_of[mention.start]].events.extend(facts)
     elif index in ctx.generic_sentences:
         return
-    elif state.focus is not None and _continues(ctx, index, state.focus):
-        group = _referent(ctx, index, state.groups[state.focus[0]], state.groups)
+    elif state.focus is not None and _continues(ctx, index, state.focus, state):
+        group = _referent(ctx, index, state.groups[state.focus[0]], state)
         group.events.extend(facts)
         group.sentences.add(index)
-        state.focus = (group.size, index)
-    elif facts and state.focus is None and _UNCOUNTED_GROUP.search(ctx.sentences[index].text):
+        state.focus = (group.key, index)
+    elif facts and state.focus is None and _is_lead_about_a_group(ctx, index):
         state.pending.extend(facts)
 
 
-def _referent(ctx: DocContext, index: int, focus: Group, groups: dict[int, Group]) -> Group:
+def _referent(ctx: DocContext, index: int, focus: Group, state: _State) -> Group:
     """Whom "they" means. A quotation that opens a sentence is a new voice on the story's main
     group: after "three of them were re-arrested", a witness saying "They were released into
     Thailand" speaks of all 19, not of the three."""
     text = ctx.sentences[index].text
-    if text[:1] in _QUOTE_OPENERS and focus.parent is not None and focus.parent in groups:
-        return groups[focus.parent]
+    parent = state.latest_by_size.get(focus.parent) if focus.parent is not None else None
+    if text[:1] in _QUOTE_OPENERS and parent is not None:
+        return state.groups[parent]
     return focus
 
 
@@ -129,6 +141,15 @@ _UNCOUNTED_GROUP = re.compile(
     r"\bNorth Korean (?:defectors|refugees|escapees|asylum[- ]seekers)\b",
     re.IGNORECASE,
 )
+# Only the headline and lead introduce a group before counting it; later uncounted mentions
+# ("North Korean refugees were sent back in the 1990s") are background.
+LEAD_SENTENCES = 6
+
+
+def _is_lead_about_a_group(ctx: DocContext, index: int) -> bool:
+    return index < LEAD_SENTENCES and bool(_UNCOUNTED_GROUP.search(ctx.sentences[index].text))
+
+
 # Participles inside a mention ("seven detained refugees") report detention.
 _ADJECTIVE_HELD = re.compile(r"\b(?:detained|arrested|imprisoned|jailed|captured)\b", re.IGNORECASE)
 
@@ -142,10 +163,18 @@ def _adjective_events(ctx: DocContext, mention: GroupMention) -> list[Event]:
     return [Event(EventKind.HELD, start, start + len(match.group(0)), mention.sentence, "held")]
 
 
-def _group_mentions(ctx: DocContext, index: int) -> tuple[list[GroupMention], bool]:
+def _group_mentions(
+    ctx: DocContext, index: int, definite_singular: bool = False
+) -> tuple[list[GroupMention], bool]:
     """Group mentions of one sentence, and whether a tally mention was set aside there."""
     sentence = ctx.sentences[index]
-    found = find_group_mentions(sentence, index, ctx.counts.get(index, []), ctx.nk_context(index))
+    found = find_group_mentions(
+        sentence,
+        index,
+        ctx.counts.get(index, []),
+        ctx.nk_context(index),
+        definite_singular=definite_singular,
+    )
     kept = [m for m in found if not m.member]
     groups = [m for m in kept if not _is_tally(ctx, index, m)]
     return groups, len(groups) < len(kept)
@@ -168,19 +197,23 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     return size >= p.LARGE_GROUP_MIN
 
 
-def _group_for(
-    groups: dict[int, Group], mention: GroupMention, focus: tuple[int, int] | None
-) -> Group:
+def _group_for(state: _State, mention: GroupMention) -> Group:
+    """The group a mention names: the last group of that size, unless the text says it is
+    another one ("a second group of five"), or a new group."""
     size = mention.size or 0
-    group = groups.get(size)
-    if group is None:
-        group = Group(size=size, nationality=mention.nationality)
-        groups[size] = group
+    key = state.latest_by_size.get(size)
+    if key is None or (mention.distinct and state.groups[key].events):
+        key = len(state.groups)
+        state.groups[key] = Group(size=size, key=key, nationality=mention.nationality)
+        state.latest_by_size[size] = key
+    group = state.groups[key]
     group.mentions.append(mention)
+    state.owner_of[mention.start] = key
     if mention.parent_count is not None and group.parent is None:
         parent = mention.parent_count
-        if parent < 0 and focus is not None and focus[0] != size:
-            parent = focus[0]
+        focus = state.groups[state.focus[0]] if state.focus is not None else None
+        if parent < 0 and focus is not None and focus.size != size:
+            parent = focus.size
         if parent > size:
             group.parent = parent
     return group
@@ -199,13 +232,13 @@ def _owner(
     clause = _clause_of(sentence.text, event.start - sentence.start)
     same = [m for m in mentions if _clause_of(sentence.text, m.start - sentence.start) == clause]
     if same:
-        return _nearest_group(state.groups, same, event)
+        return _nearest_group(state, same, event)
     earlier = [m for m in mentions if m.end <= event.start]
     if earlier:  # "Two of the nine alerted groups, and they were able to escape": the subject
-        return _nearest_group(state.groups, earlier, event)
-    if before is not None and before[0] in state.groups and _continues(ctx, event.sentence, before):
+        return _nearest_group(state, earlier, event)
+    if before is not None and _continues(ctx, event.sentence, before, state):
         return state.groups[before[0]]
-    return _nearest_group(state.groups, mentions, event)
+    return _nearest_group(state, mentions, event)
 
 
 _CLAUSE_BOUNDARY = re.compile(
@@ -217,7 +250,7 @@ def _clause_of(text: str, position: int) -> int:
     return sum(1 for m in _CLAUSE_BOUNDARY.finditer(text, 0, max(0, position)))
 
 
-def _nearest_group(groups: dict[int, Group], mentions: list[GroupMention], event: Event) -> Group:
+def _nearest_group(state: _State, mentions: list[GroupMention], event: Event) -> Group:
     def distance(m: GroupMention) -> int:
         if m.end <= event.start:
             return event.start - m.end
@@ -226,15 +259,15 @@ def _nearest_group(groups: dict[int, Group], mentions: list[GroupMention], event
         return 0
 
     best = min(mentions, key=distance)
-    return groups[best.size or 0]
+    return state.groups[state.owner_of[best.start]]
 
 
-def _continues(ctx: DocContext, index: int, focus: tuple[int, int]) -> bool:
+def _continues(ctx: DocContext, index: int, focus: tuple[int, int], state: _State) -> bool:
     """Does this sentence, naming no group, go on about the group named last?"""
     if index - focus[1] > ANAPHORA_REACH:
         return False
     text = ctx.sentences[index].text
-    if focus[0] == 1:
+    if state.groups[focus[0]].size == 1:
         return bool(p.ANAPHORA.search(text))
     return bool(p.ANAPHORA.search(text)) and not _only_singular(text)
 

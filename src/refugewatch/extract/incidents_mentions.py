@@ -30,6 +30,7 @@ class GroupMention:
     composition: bool = False  # "11 women and eight men" summed into one mention
     definite: bool = False  # "the nine", "these 38": refers back to a group named before
     aggregate: bool = False  # "to bring the total to 468": the sum of groups just named
+    distinct: bool = False  # "another five", "a second group of five": not the five named before
 
     @property
     def size(self) -> int | None:
@@ -95,6 +96,13 @@ _SUBSET = re.compile(
 )
 _GROUP_OF_BEFORE = re.compile(r"\b(?:group|family|party|batch)\s+of\s+$", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|all|all the|all of the)\s+$", re.IGNORECASE)
+# Words that introduce a new group of a size already seen.
+_DISTINCT_BEFORE = re.compile(
+    r"\b(?:another|(?:a|the)\s+(?:second|third|separate|further|new)|(?<!the )other)\s+"
+    r"(?:group\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_DISTINCT_IN = re.compile(r"(?:another|a\s+(?:second|third|separate|further|new))\b", re.I)
 _DEFINITE_PREFIX = re.compile(r"(?:all|the|these|those)\s", re.IGNORECASE)
 _DEFINITE_AFTER = re.compile(
     r"^\s*(?:were|was|had|have|are|is|who|also|then|would|will|could|must|begged|left|"
@@ -171,10 +179,20 @@ _FAMILY = re.compile(
 
 
 def find_group_mentions(
-    sentence: Sentence, index: int, counts: list[CountMention], nk_context: bool
+    sentence: Sentence,
+    index: int,
+    counts: list[CountMention],
+    nk_context: bool,
+    *,
+    definite_singular: bool = False,
 ) -> list[GroupMention]:
-    """Group mentions in one sentence. `nk_context`: the sentence or its neighbour names NK."""
+    """Group mentions in one sentence. `nk_context`: the sentence or its neighbour names NK.
+
+    `definite_singular` also reads "the ex-logger", "the defector" as a group of one: only
+    for a text that names no group otherwise (a story about one person)."""
     mentions = [m for c in counts if (m := _from_count(sentence, index, c, nk_context))]
+    if definite_singular and nk_context:
+        mentions += _definite_singulars(sentence, index, mentions)
     mentions = _merge_compositions(sentence, mentions)
     families = _families(sentence, index, [])
     mentions = [m for m in mentions if not _overlaps(m.start, m.end, families)] + families
@@ -204,7 +222,8 @@ def _from_count(
     before, after = text[max(0, rel_start - 40) : rel_start], text[rel_end : rel_end + 80]
     if re.match(r"^(?:-year|-month|-day|\s*years? old|\s*%|\s*per ?cent)", after, re.I):
         return None
-    base = GroupMention(cm.start, cm.end, index, cm.count)
+    distinct = bool(_DISTINCT_BEFORE.search(before) or _DISTINCT_IN.match(cm.text))
+    base = GroupMention(cm.start, cm.end, index, cm.count, distinct=distinct)
     subset = _SUBSET.match(after)
     if subset:
         if cm.count.headline == 1:
@@ -346,6 +365,25 @@ def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> lis
             if _overlaps(start, end, taken + found):
                 continue
             found.append(GroupMention(start, end, index, Count.exact(1)))
+    return found
+
+
+_DEFINITE_SINGULAR = re.compile(
+    r"\bthe\s+(?:\d{1,2}-year-old\s+|young\s+|former\s+)?(?:North Korean\s+)?"
+    r"(?:defector|refugee|escapee|asylum[- ]seeker|ex-logger|logger|worker|laborer)(?![\w-])"
+    r"(?!['’]s)",
+    re.IGNORECASE,
+)
+
+
+def _definite_singulars(
+    sentence: Sentence, index: int, taken: list[GroupMention]
+) -> list[GroupMention]:
+    found: list[GroupMention] = []
+    for match in _DEFINITE_SINGULAR.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        if not _overlaps(start, end, taken + found):
+            found.append(GroupMention(start, end, index, Count.exact(1), definite=True))
     return found
 
 

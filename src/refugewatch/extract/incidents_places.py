@@ -47,6 +47,9 @@ _COUNTRY_IN = re.compile(
     rf"(?P<name>{p._words(*(n.title() for n in p.COUNTRY_NAMES))})\b"
 )
 EXCLUDED_COUNTRIES = frozenset({"KP", "KR"})
+_SPEAKER_AFTER = re.compile(
+    r"[\s,]*(?:said|say|says|told|reported|announced|stated)\b", re.IGNORECASE
+)
 _SAID_THEY_ARRESTED = re.compile(
     r"\s*(?:said|say|says|announced|confirmed)\b[^.;]{0,30}?\b(?:they|it)\s+(?:had|have)\s+"
     r"(?:\w+\s+)?(?:arrested|detained|caught|apprehended|seized)",
@@ -106,6 +109,8 @@ def _candidates(ctx: DocContext, index: int) -> list[tuple[PlaceChoice, int]]:
             continue
         if not _is_locative(sentence.text, mention.start - sentence.start):
             continue
+        if _SPEAKER_AFTER.match(sentence.text, mention.end - sentence.start):
+            continue  # "activists in Moscow said": where the source is, not the arrest
         choice = PlaceChoice(mention.text, mention.place.id, mention.place.country, mention.start)
         out.append((choice, KIND_RANK.get(kind, 7)))
     return out

@@ -136,8 +136,8 @@ _STEP_KINDS = (EventKind.TRANSFER, EventKind.EXPELLED, EventKind.HELD, EventKind
 def _worth_a_step(event: Event, step: CustodyStep, apprehension_place: str | None) -> bool:
     if step.place is None and step.country is None:
         return False
-    if event.kind is EventKind.RELEASED:
-        return (step.country is not None and step.custodian is None) or step.place is not None
+    if event.kind is EventKind.RELEASED:  # "released into Thailand", "handed to the embassy"
+        return True
     if event.kind is EventKind.HELD:
         return step.place != apprehension_place and (
             step.place is not None or step.custodian is not None
@@ -218,7 +218,8 @@ def _destination(ctx: DocContext, event: Event, window: str) -> tuple[str | None
 
 
 _TOWARDS = re.compile(
-    r"\b(?:to|into|in|at|across|towards?|for)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$", re.IGNORECASE
+    r"\b(?:to|into|in|at|across|towards?|for|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}$",
+    re.IGNORECASE,
 )
 
 

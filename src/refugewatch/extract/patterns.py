@@ -182,13 +182,15 @@ TALLY = re.compile(
     r"\b(?:since (?:July|January|February|March|April|May|June|August|September|October|"
     r"November|December|\d{4}|the|last|early|late)|this year|last year|a year earlier|"
     r"over the (?:past|last|prior|course)|in the past|per year|a year|annual|annually|"
-    r"a total of|so far|to date|known cases|documented|"
+    r"a total of|so far|to date|known cases|"
     r"estimated|estimate|tally|between \w+ \d{4} and|within the space of|"
     r"in various|in separate incidents|in different locations|prior two months|statistics|"
     r"each year|every year|a month|quarter|Q[1-4]|(?:first|second) half|half of)\b",
     re.IGNORECASE,
 )
-TALLY_NEAR = re.compile(r"\b(?:number of|cases|figure|figures|statistics|data)\b", re.IGNORECASE)
+TALLY_NEAR = re.compile(
+    r"\b(?:number of|cases|figure|figures|statistics|data|documented)\b", re.IGNORECASE
+)
 # Fuzzy counts at or above this size with no concrete time anchor are tallies, not one group:
 # reporters round big aggregates ("more than 400 this year"), concrete raids are counted exactly.
 TALLY_FUZZY_MIN = 100

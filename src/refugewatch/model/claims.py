@@ -89,6 +89,17 @@ class Claim:
         return self.edited_values if self.edited_values is not None else self.values
 
     @property
+    def effective_date(self) -> FuzzyDate:
+        """The reviewer's corrected date (an EDTF string under "date") or the extracted one."""
+        edited = self.edited_values.get("date") if self.edited_values is not None else None
+        if not isinstance(edited, str) or not edited:
+            return self.date
+        try:
+            return FuzzyDate.parse_edtf(edited)
+        except ValueError:  # a malformed correction never hides the extracted date
+            return self.date
+
+    @property
     def counts_for_case(self) -> bool:
         return self.review is not ReviewState.REJECTED
 
@@ -262,14 +273,14 @@ def incident_from_claims(claims: Sequence[Claim]) -> Incident | None:
         ),
         evidence=Span(head.evidence.start, head.evidence.end, head.evidence.quote),
         nationality=_str(v.get("nationality")),
-        apprehended_date=head.date,
+        apprehended_date=head.effective_date,
         apprehended_place=_str(v.get("place")),
         apprehended_place_id=_str(v.get("place_id")),
         apprehended_country=_str(v.get("country")),
         apprehended_by=_str(v.get("custodian")),
         custody_chain=tuple(
             CustodyStep(
-                c.date,
+                c.effective_date,
                 _str(c.effective_values.get("place")),
                 _str(c.effective_values.get("country")),
                 _str(c.effective_values.get("custodian")),
@@ -279,7 +290,7 @@ def incident_from_claims(claims: Sequence[Claim]) -> Incident | None:
             if c.kind is ClaimKind.TRANSFER
         ),
         status=Status(str(status.effective_values.get("status"))) if status else Status.UNKNOWN,
-        status_date=status.date if status else FuzzyDate.unknown(),
+        status_date=status.effective_date if status else FuzzyDate.unknown(),
         last_known_place=_str(status.effective_values.get("last_known_place")) if status else None,
         vulnerable=tuple(
             (VulnerabilityKind(str(c.effective_values["kind"])), _int(c.effective_values["count"]) or 0)

@@ -146,8 +146,7 @@ def rebuild_in(uow: UnitOfWork, actor: str) -> RebuildReport:
     """
     before = uow.cases.list()
     after = compute_stored_cases(uow)
-    _move_records_of_retired_cases(uow, before, after)
-    uow.cases.replace_all(after)
+    _store_keeping_records(uow, before, after)
     _carry_consent(uow, before, after)
     incidents = sum(len(c.incident_keys) for c in after)
     record(uow, actor, "cases.rebuild", "*", after={"cases": len(after), "incidents": incidents})
@@ -166,19 +165,33 @@ def stricter(a: Disclosure, b: Disclosure) -> Disclosure:
     return min(a, b, key=DISCLOSURE_STRICTNESS.index)
 
 
-def _move_records_of_retired_cases(
-    uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]
-) -> None:
-    """A case id that disappears hands its people and interventions to the one case that now
-    holds its incidents, when that case is already stored (ids only ever come from members)."""
-    new_ids = {c.id for c in after}
-    old_ids = {c.id for c in before}
+def _store_keeping_records(uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]) -> None:
+    """Replace the stored cases; a retired id's people and interventions move to its heir.
+
+    The heir may be a new id, so the retiring cases are kept one step longer (the heirs must exist
+    before records can point at them); replace_all then drops them, now empty. A case whose
+    incidents scattered or vanished has no single heir: replace_all refuses to orphan its records.
+    """
+    heirs = _heirs_of_retired(before, after)
+    if heirs:
+        retiring = [case for case in before if case.id in heirs]
+        uow.cases.replace_all([*after, *retiring])
+        for old_id, heir in heirs.items():
+            uow.case_overrides.reassign_case_records(old_id, heir)
+    uow.cases.replace_all(after)
+
+
+def _heirs_of_retired(before: Sequence[Case], after: Sequence[Case]) -> dict[str, str]:
+    """Retired case id -> the one new case holding its incidents (when exactly one does)."""
+    new_ids = {case.id for case in after}
+    heirs = {}
     for old in before:
         if old.id in new_ids:
             continue
-        heirs = {c.id for c in after if set(c.incident_keys) & set(old.incident_keys)}
-        if len(heirs) == 1 and (heir := heirs.pop()) in old_ids:
-            uow.case_overrides.reassign_case_records(old.id, heir)
+        holders = {c.id for c in after if set(c.incident_keys) & set(old.incident_keys)}
+        if len(holders) == 1:
+            heirs[old.id] = holders.pop()
+    return heirs
 
 
 def _carry_consent(uow: UnitOfWork, before: Sequence[Case], after: Sequence[Case]) -> None:

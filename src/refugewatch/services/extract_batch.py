@@ -15,12 +15,12 @@ from pathlib import Path
 from refugewatch.config import Settings
 from refugewatch.errors import IngestError
 from refugewatch.extract.interchange import to_interchange
-from refugewatch.extract.pipeline import extract
 from refugewatch.ingest import discover, load_document
 from refugewatch.link import LinkItem, case_id_for, link_incidents
 from refugewatch.model.claims import incident_key
 from refugewatch.model.documents import Document
 from refugewatch.model.extraction import Extraction
+from refugewatch.services.ingest import extract_document
 
 Progress = Callable[[int, int, str], None]
 
@@ -62,9 +62,7 @@ def _extract_all(
             document = load_document(
                 path.name, path.read_bytes(), max_bytes=settings.max_file_bytes
             )
-            extraction = extract(
-                document.clean_text, document.published, language=document.language
-            )
+            extraction = extract_document(document)
             done.append(_Extracted(path, document, extraction))
         except IngestError as exc:
             report.failed.append((str(path), str(exc)))

@@ -13,10 +13,13 @@ from refugewatch.config import Settings
 from refugewatch.errors import FileTooLargeError, IngestError, RefugewatchError
 from refugewatch.extract.pipeline import extract
 from refugewatch.ingest import discover, load_document
+from refugewatch.ingest.published import date_from_url
 from refugewatch.model.claims import Claim, claims_from_extraction
-from refugewatch.model.documents import Document, Sensitivity
+from refugewatch.model.documents import Document, Sensitivity, SourceType
+from refugewatch.model.extraction import Extraction
 from refugewatch.security.crypto import FieldCipher
 from refugewatch.services.audit import record
+from refugewatch.services.contact import contact_claims
 from refugewatch.services.protection_keys import (
     LOCKED_MESSAGE,
     is_sealed,
@@ -58,9 +61,25 @@ class IngestReport:
         return ", ".join(f"{counts.get(o, 0)} {o.value}" for o in Outcome)
 
 
+def extract_document(document: Document) -> Extraction:
+    """Run the pure extractor; an undated page's own URL date anchors year-less dates."""
+    anchor = None
+    if not document.published.is_known and document.url:
+        anchor = date_from_url(document.url)
+    return extract(
+        document.clean_text, document.published, language=document.language, anchor=anchor
+    )
+
+
 def document_claims(document: Document) -> list[Claim]:
-    """Run the pure extractor on a document and split the result into claims."""
-    extraction = extract(document.clean_text, document.published, language=document.language)
+    """Run the pure extractor on a document and split the result into claims.
+
+    Contact reports are not news: their claims come from the recorded form fields, rebuilt from
+    the stored text, so re-extraction gives the same claims as recording did.
+    """
+    if document.source_type is SourceType.CONTACT_REPORT:
+        return contact_claims(document)
+    extraction = extract_document(document)
     return claims_from_extraction(
         extraction,
         document.sha256,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from refugewatch.cases import case_as_of
 from refugewatch.errors import NotFoundError
 from refugewatch.model.cases import Case
 from refugewatch.model.claims import Claim
@@ -59,7 +60,9 @@ def list_cases(uow_factory: UowFactory, sort: str = "date", descending: bool = T
     return sorted(cases, key=CASE_SORT_KEYS[sort], reverse=descending)  # type: ignore[arg-type]
 
 
-def get_case(uow_factory: UowFactory, case_id: str) -> CaseDetail:
+def get_case(uow_factory: UowFactory, case_id: str, as_of: dt.date | None = None) -> CaseDetail:
+    """A case with its claims, sources and history; with `as_of`, the case as it stood that day
+    (only documents published by then count)."""
     with uow_factory() as uow:
         case = uow.cases.get(case_id)
         if case is None:
@@ -68,7 +71,17 @@ def get_case(uow_factory: UowFactory, case_id: str) -> CaseDetail:
         claims = [c for c in uow.claims.list() if c.incident_key in keys]
         docs = [d for sha in case.state.document_sha256s if (d := uow.documents.get(sha))]
         history = uow.audit.list(target=case.id)
+    if as_of is not None:
+        case = _replayed(case, claims, docs, as_of)
+        claims = [c for c in claims if c.document_sha256 in case.state.document_sha256s]
+        docs = [d for d in docs if d.sha256 in case.state.document_sha256s]
     return CaseDetail(case, claims, docs, history)
+
+
+def _replayed(case: Case, claims: list[Claim], docs: list[Document], as_of: dt.date) -> Case:
+    published = {d.sha256: d.published for d in docs}
+    outlets = {d.sha256: o for d in docs if (o := d.collector or d.outlet)}
+    return replace(case, state=case_as_of(case, claims, published, as_of, outlets=outlets))
 
 
 def list_documents(

@@ -152,13 +152,16 @@ EDITABLE_VALUES: Mapping[ClaimKind, Mapping[str, Check]] = {
 def review_claim(
     uow_factory: UowFactory,
     claim_id: str,
-    decision: Decision,
+    decision: Decision | str,
     *,
     actor: str,
     reason: str,
     edits: Mapping[str, Scalar] | None = None,
 ) -> Claim:
     """Accept, reject or edit one claim; returns the claim as it now reads (decision applied).
+
+    `decision` is "accept", "reject" or "edit" (any other text is refused with the others' names,
+    so the CLI and web forms can pass what the user typed).
 
     `edits` (only with "edit") corrects some values; the others keep their current reading. The
     original values stay on record, and the decision survives re-extraction of the document.
@@ -174,7 +177,7 @@ def review_claim(
                 document_sha256=claim.document_sha256,
                 fingerprint=claim.fingerprint,
                 state=state,
-                reviewer=actor,
+                reviewer=actor.strip(),
                 reason=reason.strip(),
                 edited_values=edited,
                 decided_at=dt.datetime.now(dt.UTC),
@@ -274,7 +277,7 @@ def _record_claim_events(
 def _claim_view(claim: Claim) -> dict[str, object]:
     """What the audit log keeps of a claim: its values, or only their hash if confidential."""
     view: dict[str, object] = {"review": claim.review.value}
-    values = {**claim.effective_values, DATE_KEY: claim.date.to_edtf_interval()}
+    values = {DATE_KEY: claim.date.to_edtf_interval(), **claim.effective_values}
     if claim.sensitivity is Sensitivity.CONFIDENTIAL:
         view["values_sha256"] = _digest(values)
     else:
@@ -507,9 +510,9 @@ def _only(cases: Iterable[Case]) -> Case:
 
 
 def _case_view(case: Case) -> dict[str, object]:
+    """Membership and consent; not the label, which may come from confidential claims."""
     return {
         "id": case.id,
-        "label": case.label,
         "incident_keys": list(case.incident_keys),
         "disclosure": case.disclosure.value,
     }

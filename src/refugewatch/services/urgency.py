@@ -46,7 +46,8 @@ class StoredCases:
 
 
 def load_for_assessment(uow: UnitOfWork) -> StoredCases:
-    documents = uow.documents.list()
+    # Only publication dates are read: leave the original bytes (PDFs up to 20 MB) in the store.
+    documents = uow.documents.list(with_originals=False)
     return StoredCases(
         cases=uow.cases.list(),
         claims=uow.claims.list(),
@@ -128,8 +129,10 @@ def deliver_alerts(
                 "in REFUGEWATCH_ALERT_ALLOWED_HOSTS"
             ]
         )
+    if not found:
+        return 0  # nothing to send, nothing left the machine: no event
     try:
-        sent = deliver(found, delivery_settings(settings)) if found else 0
+        sent = deliver(found, delivery_settings(settings))
     except AlertDeliveryError as exc:
         _record_delivery(uow_factory, found, settings, actor, 0, f"not delivered: {exc}")
         raise
