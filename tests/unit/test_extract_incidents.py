@@ -419,3 +419,27 @@ def test_definite_singular_is_not_read_when_groups_are_counted() -> None:
         "The defector who led them was released."
     )
     assert [i.people.headline for i in incidents(text)] == [7]
+
+
+def test_headline_move_does_not_reorder_the_custody_chain() -> None:
+    text = (
+        "Family of six moved to border detention centre in Hunchun\n\n"
+        "Six North Koreans arrested by police in Yanji on October 2 were handed over to border "
+        "police in Longjing on October 5, relatives said. On October 20 the police took the family "
+        "to a detention centre in Hunchun near the border."
+    )
+    chain = [s.place for s in only(text).custody_chain]
+    assert chain == ["Longjing", "Hunchun"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a woman in her late sixties", id="late-sixties"),
+        pytest.param("a man in his early 70s", id="early-70s"),
+        pytest.param("a grandmother", id="grandmother"),
+    ],
+)
+def test_elderly_with_decade_qualifiers(text: str) -> None:
+    incident = only(f"Police in Dandong detained four North Koreans on Monday, including {text}.")
+    assert incident.vulnerable_count(VulnerabilityKind.ELDERLY) == 1

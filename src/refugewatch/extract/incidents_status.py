@@ -106,7 +106,7 @@ def custody_chain(
     into. A move to a named custodian with no place stays in the country of apprehension
     ("handed over to the South Korean embassy")."""
     steps: list[CustodyStep] = []
-    for event in events:
+    for event in _body_first(ctx, events):
         if event.kind not in _STEP_KINDS:
             continue
         step = _step(ctx, event)
@@ -119,6 +119,24 @@ def custody_chain(
         steps.append(step)
         steps.extend(_onward_steps(ctx, event, step))
     return _drop_vague_steps(steps)
+
+
+# A headline sits in the first few sentences and lacks terminal punctuation.
+HEADLINE_ZONE = 3
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+
+
+def _body_first(ctx: DocContext, events: list[Event]) -> list[Event]:
+    """Headlines announce the newest move ("Group moved to Tumen") before the body tells the
+    moves in order, so headline events only add steps the body does not already give, last."""
+    headline = {
+        i
+        for i, sentence in enumerate(ctx.sentences[:HEADLINE_ZONE])
+        if not _TERMINAL.search(sentence.text)
+    }
+    return [e for e in events if e.sentence not in headline] + [
+        e for e in events if e.sentence in headline
+    ]
 
 
 def _is_handover(event: Event, step: CustodyStep) -> bool:

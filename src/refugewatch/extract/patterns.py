@@ -106,7 +106,7 @@ HELD = re.compile(
 )
 TRANSFER = re.compile(
     r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
-    r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken to|escorted (?:\w+ ){0,3}to|"
+    r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken (?:\w+ ){0,2}to|took (?:\w+ ){1,3}to|escorted (?:\w+ ){0,3}to|"
     r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to|"
     r"(?<=they are now )headed (?:for|to)|(?<=they are )headed (?:for|to)|"
     r"end(?:ed|ing) up (?:at|in))\b",
@@ -271,7 +271,9 @@ NON_CAPTOR = re.compile(
 
 # --- vulnerable members ----------------------------------------------------------------------
 ELDERLY = re.compile(
-    r"\b(?:elderly|in (?:their|her|his) (?:60s|70s|80s|sixties|seventies)|"
+    # "in her late sixties", "in their early 70s": the qualifier does not change the decade.
+    r"\b(?:elderly|in (?:their|her|his) (?:(?:early|mid|late)[- ])?"
+    r"(?:60s|70s|80s|sixties|seventies|eighties)|"
     r"older women|older men|grandmother|grandfather)\b",
     re.IGNORECASE,
 )

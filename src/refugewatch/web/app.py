@@ -1,8 +1,11 @@
 """App factory: pages, API, static files, and the protections every request passes through.
 
 Request path, outermost first: security headers -> trusted hosts -> body size limit ->
-access check (route-to-role table) -> route (CSRF dependency on state-changing routes) -> one
-error renderer for whatever goes wrong.
+session and access check (route-to-role table) -> route (CSRF dependency on state-changing
+routes) -> one error renderer for whatever goes wrong.
+
+The data key is unlocked at start only when REFUGEWATCH_PASSPHRASE_FILE is set (a server cannot
+answer a prompt); without it, sealed confidential documents show their placeholder text.
 """
 
 from __future__ import annotations
@@ -19,14 +22,28 @@ from starlette.routing import BaseRoute
 from refugewatch import __version__
 from refugewatch.config import Settings
 from refugewatch.errors import ConfigurationError
+from refugewatch.security.crypto import FieldCipher
+from refugewatch.security.passwords import Passwords
 from refugewatch.store.protocols import UnitOfWork
-from refugewatch.web import api, cases, dashboard, documents, upload
+from refugewatch.web import (
+    advocacy,
+    api,
+    api_review,
+    cases,
+    contact,
+    dashboard,
+    documents,
+    login,
+    review,
+    upload,
+)
 from refugewatch.web.access import ROUTE_ROLES, AccessMiddleware
 from refugewatch.web.csrf import CsrfSigner, require_csrf
 from refugewatch.web.errors import install_error_handlers, render_error
 from refugewatch.web.headers import SecurityHeadersMiddleware
 from refugewatch.web.limits import BodyLimitMiddleware
 from refugewatch.web.rendering import STATIC_DIR, build_templates
+from refugewatch.web.sessions import LoginLimiter, SessionStore
 
 # Multipart framing (boundaries, part headers, the CSRF field) on top of the file bytes, so a file
 # just under the ingest limit is refused by ingest with its reason rather than by the body limit.
@@ -36,7 +53,16 @@ MAX_FILES_PER_UPLOAD = 100
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def create_app(settings: Settings, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    uow_factory: Callable[[], UnitOfWork] | None = None,
+    *,
+    passwords: Passwords | None = None,
+    sessions: SessionStore | None = None,
+    login_limiter: LoginLimiter | None = None,
+) -> FastAPI:
+    """The web app. `passwords`, `sessions` and `login_limiter` are for tests (a fast hasher,
+    a controllable clock); a server uses the defaults."""
     if uow_factory is None:
         from refugewatch.store.sql import uow_factory as sql_uow_factory
 
@@ -54,9 +80,14 @@ def create_app(settings: Settings, uow_factory: Callable[[], UnitOfWork] | None 
     app.state.uow_factory = uow_factory
     app.state.templates = build_templates(app.url_path_for)
     app.state.csrf = CsrfSigner()
+    app.state.passwords = passwords
+    app.state.sessions = sessions or SessionStore()
+    app.state.login_limiter = login_limiter or LoginLimiter()
+    app.state.cipher = unlock_at_start(settings, uow_factory)
     # Routes go straight onto the app (no include_router), so app.routes is the flat list the
     # access check matches against and the role-table test walks.
-    for module in (dashboard, cases, documents, upload, api):
+    modules = (login, dashboard, cases, review, advocacy, documents, upload, contact, api)
+    for module in (*modules, api_review):
         module.add_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
@@ -69,8 +100,8 @@ def _add_protections(app: FastAPI, settings: Settings) -> None:
     """add_middleware wraps: the last added runs first on the way in."""
     app.add_middleware(
         AccessMiddleware,
-        settings=settings,
         routes=lambda: list(app.router.routes),
+        resolve_user=login.resolve_user,
         render_error=render_error,
     )
     app.add_middleware(
@@ -81,6 +112,18 @@ def _add_protections(app: FastAPI, settings: Settings) -> None:
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
     app.add_middleware(SecurityHeadersMiddleware)
+
+
+def unlock_at_start(
+    settings: Settings, uow_factory: Callable[[], UnitOfWork]
+) -> FieldCipher | None:
+    """The data key from the passphrase file, or None when no file is configured."""
+    if settings.passphrase_file is None:
+        return None
+    from refugewatch.cli_protection import read_secret_file
+    from refugewatch.services.protection_keys import unlock
+
+    return unlock(uow_factory, read_secret_file(settings.passphrase_file, "passphrase"))
 
 
 def route_keys(routes: Iterable[BaseRoute]) -> set[tuple[str, str]]:

@@ -98,7 +98,7 @@ def attach_cookie(request: Request, response: Response) -> None:
         issued,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=request.app.state.settings.cookie_secure,
         path="/",
     )
 

@@ -18,8 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from refugewatch.errors import (
     AccessDeniedError,
     FileTooLargeError,
+    LoginFailedError,
+    LoginRequiredError,
     NotFoundError,
     RefugewatchError,
+    TooManyRequestsError,
     ValidationError,
 )
 from refugewatch.web.rendering import render_page
@@ -32,17 +35,22 @@ API_PREFIX = "/api/"
 STATUS_BY_ERROR: Sequence[tuple[type[RefugewatchError], int]] = (
     (NotFoundError, 404),
     (ValidationError, 422),
+    (LoginRequiredError, 401),
+    (LoginFailedError, 401),
+    (TooManyRequestsError, 429),
     (AccessDeniedError, 403),
     (FileTooLargeError, 413),
     (RefugewatchError, 400),
 )
 TITLES: Mapping[int, str] = {
     400: "Request refused",
+    401: "Sign in first",
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
     413: "Upload too large",
     422: "Invalid input",
+    429: "Too many attempts",
     500: "Internal error",
 }
 INTERNAL_ERROR_MESSAGE = (
@@ -109,7 +117,11 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
 
 def _headers(exc: Exception) -> dict[str, str]:
     headers = getattr(exc, "headers", None)
-    return dict(headers) if isinstance(headers, Mapping) else {}
+    found = dict(headers) if isinstance(headers, Mapping) else {}
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):
+        found["Retry-After"] = str(retry_after)
+    return found
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from fastapi import Request
 
 from refugewatch.config import Settings
-from refugewatch.store.protocols import UnitOfWork
-from refugewatch.web.access import User
+from refugewatch.errors import LoginRequiredError
+from refugewatch.security.crypto import FieldCipher
+from refugewatch.security.passwords import Passwords
+from refugewatch.store.protocols import UnitOfWork, User
+from refugewatch.web.sessions import LoginLimiter, SessionStore
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -23,7 +26,31 @@ def uow_factory_of(request: Request) -> UowFactory:
     return factory
 
 
+def sessions_of(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+def login_limiter_of(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def passwords_of(request: Request) -> Passwords | None:
+    """The password hasher the app was built with (None: the service's shared one)."""
+    passwords: Passwords | None = request.app.state.passwords
+    return passwords
+
+
+def cipher_of(request: Request) -> FieldCipher | None:
+    """The data key, when the server was started with REFUGEWATCH_PASSPHRASE_FILE."""
+    cipher: FieldCipher | None = request.app.state.cipher
+    return cipher
+
+
 def user_of(request: Request) -> User:
-    """Set by AccessMiddleware before any route runs."""
-    user: User = request.state.user
+    """Set by AccessMiddleware before any route runs; only open routes see nobody."""
+    user: User | None = request.state.user
+    if user is None:
+        raise LoginRequiredError("sign in first: this needs a user account")
     return user
