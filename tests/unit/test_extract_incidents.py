@@ -443,3 +443,34 @@ def test_headline_move_does_not_reorder_the_custody_chain() -> None:
 def test_elderly_with_decade_qualifiers(text: str) -> None:
     incident = only(f"Police in Dandong detained four North Koreans on Monday, including {text}.")
     assert incident.vulnerable_count(VulnerabilityKind.ELDERLY) == 1
+
+
+@pytest.mark.parametrize(
+    ("members", "kind", "count"),
+    [
+        pytest.param(
+            "Among the group are two women who had been sold to Chinese men.",
+            VulnerabilityKind.TRAFFICKING_SURVIVORS, 2, id="among-the-group",
+        ),
+        pytest.param(
+            "The group includes a pregnant woman.", VulnerabilityKind.PREGNANT, 1, id="group-includes"
+        ),
+        pytest.param(
+            "Among them are two sisters. Two other women were badly injured in a fall.",
+            VulnerabilityKind.ILL_OR_INJURED, 1, id="listing-goes-on",
+        ),
+    ],
+)  # fmt: skip
+def test_members_described_after_the_group(
+    members: str, kind: VulnerabilityKind, count: int
+) -> None:
+    text = f"Police in Shenyang detained seven North Koreans on Monday, a pastor said. {members}"
+    assert only(text).vulnerable_count(kind) >= count
+
+
+def test_background_about_trafficking_is_not_a_member() -> None:
+    text = (
+        "Police in Shenyang detained seven North Koreans on Monday, a pastor said.\n\n"
+        "Many North Korean women in China are sold to Chinese men, rights groups say."
+    )
+    assert only(text).vulnerable_count(VulnerabilityKind.TRAFFICKING_SURVIVORS) == 0

@@ -87,11 +87,17 @@ SIZE_RULES: Rules = (
     (ChoiceRule.MOST_SOURCES, most_sources),
     (ChoiceRule.MOST_RECENT, most_recent),
 )
-COUNTRY_RULES: Rules = (
-    (ChoiceRule.REVIEWER, reviewer),
-    (ChoiceRule.MOST_SOURCES, most_sources),
-    (ChoiceRule.MOST_RECENT, most_recent),
-)
+def country_rules(place: Option | None) -> Rules:
+    """The country of arrest follows the report that named the displayed place of arrest: a
+    follow-up that only says where the group is held now ("in China") must not move Mong Cai to
+    China."""
+    return (
+        (ChoiceRule.REVIEWER, reviewer),
+        (ChoiceRule.MOST_PRECISE, same_report_as(place)),
+        (ChoiceRule.MOST_SOURCES, most_sources),
+        (ChoiceRule.MOST_RECENT, most_recent),
+    )
+
 STATUS_RULES: Rules = (
     (ChoiceRule.REVIEWER, reviewer),
     (ChoiceRule.MOST_RECENT, most_recent),
@@ -165,7 +171,7 @@ def fold_case(
     size = pick("size", _count_options(arrests), SIZE_RULES)
     arrest_date = pick("apprehended_date", _date_options(arrests), ARREST_DATE_RULES)
     place = pick("apprehended_place", _place_options(arrests, "place"), PLACE_RULES)
-    country = pick("apprehended_country", _country_options(arrests), COUNTRY_RULES)
+    country = pick("apprehended_country", _country_options(arrests), country_rules(place))
     status = pick("status", _status_options(statuses), STATUS_RULES)
     last_place = pick(
         "last_known_place", _place_options(statuses, "last_known_place"), last_place_rules(status)

@@ -76,8 +76,24 @@ class _Where:
     captor: str | None
 
 
+# A sentence that describes the members of a group already named ("among the group are two
+# women who ...", "the nine include a baby") without restating its size.
+_MEMBERS_OF = re.compile(
+    r"\b(?:among (?:the group|them|those (?:detained|arrested|held))|the group (?:includes?|"
+    r"included|consists? of|has|had)|of them\b|in the group|(?:the|these) \w+ include[sd]?)\b",
+    re.IGNORECASE,
+)
+# A following sentence that goes on listing members ("Those two women ...", "Two other women ...").
+_MEMBERS_GO_ON = re.compile(
+    r"^\W*(?:those|these|both|another|the other|(?:\w+ )?other (?:women|men|girls|boys|members)|"
+    r"one (?:woman|man|girl|boy|of)|she|he|the (?:woman|man|girl|boy|baby|child|mother))\b",
+    re.IGNORECASE,
+)
+
+
 def find_incidents(ctx: DocContext) -> list[Incident]:
     groups = sorted(build_groups(ctx), key=lambda g: g.first.start)
+    _add_member_sentences(ctx, groups)
     incidents = [_incident(ctx, g, _foreign(g, groups)) for g in groups]
     index_by_size: dict[int, int] = {}
     for i, g in enumerate(groups):
@@ -86,6 +102,30 @@ def find_incidents(ctx: DocContext) -> list[Incident]:
         _with_parent(inc, index_by_size.get(g.parent) if g.parent else None)
         for inc, g in zip(incidents, groups, strict=True)
     ]
+
+
+def _add_member_sentences(ctx: DocContext, groups: list[Group]) -> None:
+    """Give each "among the group are ..." sentence, and the sentences that go on listing members,
+    to the group last spoken of before it, so its vulnerable members are counted."""
+    main = [g for g in groups if g.parent is None]
+    for i, sentence in enumerate(ctx.sentences):
+        if not _MEMBERS_OF.search(sentence.text) or i in ctx.generic_sentences:
+            continue
+        earlier = [g for g in main if g.sentences and min(g.sentences) <= i]
+        if not earlier:
+            continue
+        owner = max(earlier, key=lambda g: max(s for s in g.sentences if s <= i))
+        owner.member_sentences.update(_listing(ctx, i))
+
+
+def _listing(ctx: DocContext, first: int) -> set[int]:
+    found = {first}
+    for j in range(first + 1, len(ctx.sentences)):
+        nxt = ctx.sentences[j]
+        if nxt.paragraph != ctx.sentences[first].paragraph or not _MEMBERS_GO_ON.search(nxt.text):
+            break
+        found.add(j)
+    return found
 
 
 def _with_parent(incident: Incident, parent: int | None) -> Incident:
@@ -132,7 +172,8 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
         status_date=_status_date(ctx, choice.event, date),
         last_known_place=_last_known_place(ctx, choice.status, choice.event, events, chain, where),
         vulnerable=find_vulnerable(
-            (ctx.sentences[i].text for i in sorted(group.sentences)), group.size
+            (ctx.sentences[i].text for i in sorted(group.sentences | group.member_sentences)),
+            group.size,
         ),
         confidence=confidence,
         rule=rule,

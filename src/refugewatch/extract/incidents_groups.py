@@ -38,6 +38,9 @@ class Group:
     parent: int | None = None  # size of the group this one is a part of
     nationality: str = "KP"
     inherited: list[Event] = field(default_factory=list)  # events of a dissolved total
+    # Sentences that describe members without naming the group ("among them are two women"):
+    # read for vulnerable members only.
+    member_sentences: set[int] = field(default_factory=set)
 
     @property
     def first(self) -> GroupMention:

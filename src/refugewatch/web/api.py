@@ -33,9 +33,11 @@ from refugewatch.web.upload import Uploads, ingest_uploads
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorOut, "description": text}
     for status, text in (
+        (401, "not signed in (sign in through /login; the session cookie goes with each call)"),
         (403, "role not allowed, or CSRF token missing"),
         (404, "no such case or document"),
         (422, "invalid parameters"),
+        (429, "too many attempts; wait the Retry-After seconds"),
     )
 }
 # Upper bound for ?limit on document lists: a page of JSON a client can hold comfortably.

@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+import datetime as dt
+from typing import Any
+
 from refugewatch.errors import ValidationError
+from refugewatch.model.cases import Disclosure
+from refugewatch.model.claims import Claim, ClaimKind
 from refugewatch.model.documents import Document
-from refugewatch.services import queries
+from refugewatch.outputs import DraftKind
+from refugewatch.services import advocacy, queries, urgency
+from refugewatch.services.advocacy import NEXT_STATUSES, OutputFormat, intervention_title
 from refugewatch.services.queries import CASE_SORT_KEYS
 from refugewatch.web.highlight import anchor_id
+from refugewatch.web.present import describe_claim
 from refugewatch.web.rendering import render_page
+from refugewatch.web.review import current_value, editable_keys, field_text
 from refugewatch.web.state import uow_factory_of
 
 DEFAULT_SORT = "date"
@@ -68,6 +77,46 @@ def cases_page(
     return render_page(request, "cases.html", context)
 
 
+# What each letter button says, in the order shown.
+LETTER_KINDS: tuple[tuple[DraftKind, str], ...] = (
+    (DraftKind.LETTER, "Letter to the detaining state"),
+    (DraftKind.UN_APPEAL, "UN urgent appeal"),
+    (DraftKind.PRESS_SUMMARY, "Press summary"),
+)
+
+
+@dataclass(frozen=True)
+class EditField:
+    key: str
+    value: str
+
+
+def edit_fields(claim: Claim) -> list[EditField]:
+    return [EditField(k, field_text(current_value(claim, k))) for k in editable_keys(claim)]
+
+
+def incident_summaries(claims: list[Claim], keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(incident key, what its apprehension claim says) for the split form."""
+    heads = {
+        c.incident_key: describe_claim(c) for c in claims if c.kind is ClaimKind.APPREHENSION
+    }
+    return [(key, heads.get(key, "no apprehension claim")) for key in sorted(set(keys))]
+
+
+def review_context(request: Request, case_id: str) -> dict[str, Any]:
+    """Urgency, interventions and what the review forms offer."""
+    factory = uow_factory_of(request)
+    items = advocacy.interventions(factory, case_id)
+    return {
+        "assessment": urgency.assess_one(factory, case_id, dt.date.today()),
+        "interventions": [(i, intervention_title(i), sorted(NEXT_STATUSES[i.status])) for i in items],
+        "other_cases": [c for c in queries.list_cases(factory, sort="label") if c.id != case_id],
+        "letter_kinds": LETTER_KINDS,
+        "letter_formats": list(OutputFormat),
+        "disclosures": list(Disclosure),
+    }
+
+
 def case_page(request: Request, case_id: str) -> HTMLResponse:
     detail = queries.get_case(uow_factory_of(request), case_id)
     documents: dict[str, Document] = {d.sha256: d for d in detail.documents}
@@ -78,6 +127,9 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
         "documents": documents,
         "claim_docs": {c.id: c.document_sha256 for c in detail.claims},
         "anchor": anchor_id,
+        "edit_fields": {c.id: edit_fields(c) for c in detail.claims},
+        "incidents": incident_summaries(detail.claims, detail.case.incident_keys),
+        **review_context(request, detail.case.id),
     }
     return render_page(request, "case.html", context)
 

@@ -1,12 +1,20 @@
-"""Dashboard page: active cases by status, active cases newest first, newest documents."""
+"""Dashboard page: alerts first, then active cases by urgency, then by status, newest documents.
+
+Alerts are the level changes and silent cases of the last week as of today (the rhythm of a weekly
+case meeting, as `refugewatch alerts`); urgency is recomputed from the claims on every view.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from refugewatch.model.extraction import ACTIVE_STATUSES, Status
-from refugewatch.services import queries
+from refugewatch.risk import Level
+from refugewatch.services import queries, urgency
+from refugewatch.services.urgency import DEFAULT_ALERT_LOOKBACK_DAYS
 from refugewatch.web.rendering import render_page
 from refugewatch.web.state import uow_factory_of
 
@@ -24,12 +32,25 @@ STATUS_ORDER: tuple[Status, ...] = (
 
 
 def dashboard_page(request: Request) -> HTMLResponse:
-    board = queries.dashboard(uow_factory_of(request), newest=NEWEST_DOCUMENTS)
+    factory = uow_factory_of(request)
+    board = queries.dashboard(factory, newest=NEWEST_DOCUMENTS)
     statuses = [
         (status, board.cases_by_status.get(status.value, 0), status in ACTIVE_STATUSES)
         for status in STATUS_ORDER
     ]
-    return render_page(request, "dashboard.html", {"board": board, "statuses": statuses})
+    today = dt.date.today()
+    since = today - dt.timedelta(days=DEFAULT_ALERT_LOOKBACK_DAYS)
+    assessed = urgency.assess_all(factory, today, active_only=True)
+    context = {
+        "board": board,
+        "statuses": statuses,
+        "today": today,
+        "since": since,
+        "alerts": urgency.alerts_since(factory, since, today),
+        "levels": [(Level(name), n) for name, n in urgency.level_counts(assessed).items()],
+        "assessed": assessed,
+    }
+    return render_page(request, "dashboard.html", context)
 
 
 def add_routes(app: FastAPI) -> None:

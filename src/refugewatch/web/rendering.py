@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from refugewatch.security.passwords import Role, allows, parse_role
+from refugewatch.store.protocols import User
 from refugewatch.web.csrf import CSRF_FIELD, attach_cookie, token_for
 from refugewatch.web.present import FILTERS
 
@@ -37,7 +39,14 @@ def build_templates(url_path_for: Callable[..., object]) -> Jinja2Templates:
     env.globals["app_name"] = APP_NAME
     env.globals["csrf_field"] = CSRF_FIELD
     env.globals["path"] = lambda name, **params: str(url_path_for(name, **params))
+    env.globals["may"] = may
     return Jinja2Templates(env=env)
+
+
+def may(user: User | None, role: str) -> bool:
+    """In templates: whether the signed-in user has at least `role` (forms are shown only to
+    those who may use them; the route table still decides)."""
+    return user is not None and allows(parse_role(user.role), Role(role))
 
 
 def render_page(
