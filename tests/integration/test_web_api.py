@@ -13,9 +13,8 @@ from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import Outcome, ingest_bytes
 from refugewatch.store.sql import dispose_engines, migrate, uow_factory
-from refugewatch.web import access
-from refugewatch.web.access import Role, User
-from refugewatch.web.app import create_app
+from refugewatch.security.passwords import Role
+from tests.integration.web_support import add_role_users, signed_in, web_app
 from refugewatch.web.csrf import CSRF_COOKIE, CSRF_HEADER
 
 REPORT_THAILAND = b"""title: Twelve North Koreans arrested in Chiang Rai
@@ -50,7 +49,8 @@ def client(database_url: str) -> Iterator[TestClient]:
     for name, data in (("thailand.txt", REPORT_THAILAND), ("russia.txt", REPORT_RUSSIA)):
         assert ingest_bytes(factory, name, data, settings).outcome is Outcome.INGESTED
     rebuild_cases(factory, "tester")
-    yield TestClient(create_app(settings))
+    add_role_users(factory)
+    yield signed_in(web_app(settings), Role.EDITOR)
     dispose_engines()
 
 
@@ -169,7 +169,7 @@ def test_upload_needs_the_csrf_header(client: TestClient) -> None:
 
 def test_upload_with_a_token_from_another_cookie_is_refused(client: TestClient) -> None:
     token = csrf(client)
-    client.cookies.clear()
+    client.cookies.delete(CSRF_COOKIE)
     csrf(client)
     assert upload(client, [("hunchun.txt", NEW_REPORT)], token)["_status"] == 403
 
@@ -229,10 +229,8 @@ def test_api_responses_carry_the_security_headers(client: TestClient) -> None:
     assert headers["cache-control"] == "no-store"
 
 
-def test_a_viewer_is_refused_upload_in_json(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(access, "current_user", lambda request, settings: User("v", Role.VIEWER))
+def test_a_viewer_is_refused_upload_in_json(client: TestClient) -> None:
+    client = signed_in(client.app, Role.VIEWER)  # type: ignore[arg-type]
     assert client.get("/api/cases").status_code == 200
     token = csrf(client)
     refused = upload(client, [("hunchun.txt", NEW_REPORT)], token)

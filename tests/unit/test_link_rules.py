@@ -461,3 +461,17 @@ def test_syndicated_copies_are_recognised(outlet_b: str, copy: bool) -> None:
 def test_nothing_to_link() -> None:
     assert link_incidents([]) == []
     assert link_incidents(BACKGROUND[:1]) == [["bg1#0"]]
+
+
+@pytest.mark.parametrize(
+    ("inner", "outer", "reason"),
+    [
+        pytest.param("Hun Sen Park", "Phnom Penh", "inside", id="park-in-its-city"),
+        pytest.param("Ban Huay Kiang", "Chiang Rai", "different", id="village-not-in-province"),
+    ],
+)
+def test_a_spot_inside_a_city_is_not_a_clash(inner: str, outer: str, reason: str) -> None:
+    a = item("a#0", Count.exact(7), place=inner, country="KH")
+    b = item("b#0", Count.exact(7), place=outer, country="KH")
+    reasons = " ".join(compare(*build_profiles([a, b])).reasons)
+    assert reason in reasons

@@ -13,11 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from refugewatch.extract.gazetteer import Gazetteer
 from refugewatch.link.items import LinkItem
 from refugewatch.link.places import fold_text, place_words, text_words
 from refugewatch.link.wording import cosine, tfidf_vectors
 from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate, Precision
+from refugewatch.model.places import PlaceKind
 
 # --- people counts -------------------------------------------------------------------------------
 # Equal exact counts: one person or a couple is so common that equality says little; from three
@@ -84,6 +86,10 @@ SYNDICATED_WEIGHT = 2.0
 # Same vulnerable members reported (an infant in both): +0.5 per kind, at most 1.
 VULNERABLE_SHARED_WEIGHT = 0.5
 VULNERABLE_SHARED_MAX = 1.0
+# A place of arrest the gazetteer puts inside the other ("Hun Sen Park", in Phnom Penh, and
+# "Phnom Penh") is one locality told at two scales: as telling as a shared place name, not a clash.
+# Containment, not distance: many small places carry their district's coordinates.
+SPOT_KINDS = frozenset({PlaceKind.REGION, PlaceKind.DETENTION_FACILITY})
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ class Profile:
     context_words: frozenset[str]
     countries: frozenset[str]
     vector: dict[str, float]
+    arrest_area: frozenset[str] = frozenset()  # words of the gazetteer area holding the place
 
     @property
     def country(self) -> str | None:
@@ -150,7 +157,17 @@ def _profile(
         context_words=text_words(item.context),
         countries=countries,
         vector=vector,
+        arrest_area=_area(inc.apprehended_place),
     )
+
+
+def _area(name: str | None) -> frozenset[str]:
+    """The municipality a named spot (a park, a facility) lies in. Towns and cities are left
+    out: their province is far too large to say two arrests were in one place."""
+    place = Gazetteer.default().lookup(name) if name else None
+    if place is None or place.kind not in SPOT_KINDS or not place.province:
+        return frozenset()
+    return place_words(place.province)
 
 
 def compare(a: Profile, b: Profile) -> PairScore:
@@ -291,7 +308,10 @@ def _reports_apart(pa: FuzzyDate, pb: FuzzyDate) -> tuple[float, str]:
 def _place_evidence(a: Profile, b: Profile) -> tuple[float, str]:
     shared = [(pa, pb) for pa in a.places for pb in b.places if pa <= pb or pb <= pa]
     if shared:
-        rare = any(pa in a.rare_places or pb in b.rare_places for pa, pb in shared)
+        # Rarity of what the two share: "Vladivostok" inside "Vladivostok detention centre for
+        # foreigners" is as common as the city, however rare the longer name is.
+        rare_sets = a.rare_places | b.rare_places
+        rare = any((pa if pa <= pb else pb) in rare_sets for pa, pb in shared)
         names = ", ".join(sorted(" ".join(sorted(pa | pb)) for pa, pb in shared))
         if rare:
             return (RARE_PLACE_WEIGHT, f"shared rare place {names}")
@@ -301,9 +321,15 @@ def _place_evidence(a: Profile, b: Profile) -> tuple[float, str]:
     if mentioned:
         name = " ".join(sorted(min(mentioned, key=sorted)))
         return (PLACE_MENTIONED_WEIGHT, f"place named in the other's wording: {name}")
+    if _inside(a, b) or _inside(b, a):
+        return (PLACE_SHARED_WEIGHT, "one place of arrest lies inside the other")
     if a.arrest_place and b.arrest_place:
         return (PLACE_CLASH_WEIGHT, "different places of arrest")
     return (0.0, "")
+
+
+def _inside(inner: Profile, outer: Profile) -> bool:
+    return bool(outer.arrest_place) and inner.arrest_area == outer.arrest_place
 
 
 def _country_evidence(a: Profile, b: Profile) -> tuple[float, str]:

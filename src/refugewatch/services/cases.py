@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from refugewatch.cases import build_cases
-from refugewatch.link import LinkItem, link_incidents
+from refugewatch.link import LinkItem, context_around, link_incidents
 from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import Claim, incident_from_claims
 from refugewatch.model.documents import Document
@@ -59,7 +59,7 @@ def link_items(documents: Sequence[Document], claims: Sequence[Claim]) -> list[L
                 published=document.published,
                 outlet=document.collector or document.outlet,
                 incident=incident,
-                context=incident.evidence.quote,
+                context=context_around(document.clean_text, incident.evidence),
             )
         )
     return items

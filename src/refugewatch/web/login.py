@@ -89,7 +89,8 @@ async def login_submit(
     password: Annotated[str, Form(max_length=MAX_PASSWORD_FIELD)] = "",
     next: Annotated[str, Form()] = HOME,
 ) -> Response:
-    wait = login_limiter_of(request).wait_seconds(_address(request))
+    limiter, address = login_limiter_of(request), _address(request)
+    wait = limiter.wait_seconds(address)
     if wait:
         raise TooManyRequestsError(
             f"too many sign-in attempts from this address; wait {wait} seconds", wait
@@ -103,6 +104,7 @@ async def login_submit(
             passwords=passwords_of(request),
         )
     except LoginFailedError as exc:
+        limiter.record_failure(address)
         response = _form(request, next, str(exc), username=username.strip(), status_code=401)
         if exc.retry_after:
             response.headers["Retry-After"] = str(exc.retry_after)

@@ -33,7 +33,7 @@ IDLE_TIMEOUT = dt.timedelta(hours=1)
 MAX_LIFETIME = dt.timedelta(hours=12)
 # Bound on live sessions (memory); past it the least recently used session ends first.
 MAX_SESSIONS = 10_000
-# Login attempts one client address may make per window, whatever the user names: enough for
+# Failed sign-ins one client address may make per window, whatever the user names: enough for
 # an office behind one NAT address mistyping, too few for a script trying many accounts.
 MAX_LOGIN_ATTEMPTS_PER_ADDRESS = 20
 LOGIN_WINDOW = dt.timedelta(minutes=5)
@@ -114,7 +114,7 @@ class SessionStore:
 
 
 class LoginLimiter:
-    """Sliding-window count of login attempts per client address, bounded in memory."""
+    """Sliding-window count of failed sign-ins per client address, bounded in memory."""
 
     def __init__(
         self,
@@ -131,17 +131,27 @@ class LoginLimiter:
         self._lock = threading.Lock()
 
     def wait_seconds(self, address: str) -> int:
-        """Record an attempt; 0 when it may go ahead, else the seconds until one may."""
+        """0 when this address may try to sign in now, else the seconds until it may."""
         now = self._clock()
         with self._lock:
-            times = self._attempts.pop(address, None) or deque()
-            while times and now - times[0] >= self._window:
-                times.popleft()
-            self._attempts[address] = times
+            times = self._recent(address, now)
+            if len(times) < self._max_attempts:
+                return 0
+            return max(1, math.ceil((times[0] + self._window - now).total_seconds()))
+
+    def record_failure(self, address: str) -> None:
+        """Count a failed sign-in (a successful one costs nothing, so an office that signs in
+        all day is never slowed down)."""
+        now = self._clock()
+        with self._lock:
+            self._recent(address, now).append(now)
             while len(self._attempts) > self._max_addresses:
                 self._attempts.popitem(last=False)
-            if len(times) >= self._max_attempts:
-                remaining = (times[0] + self._window - now).total_seconds()
-                return max(1, math.ceil(remaining))
-            times.append(now)
-            return 0
+
+    def _recent(self, address: str, now: dt.datetime) -> deque[dt.datetime]:
+        """The address's failures inside the window (older ones dropped); most recent last."""
+        times = self._attempts.pop(address, None) or deque()
+        while times and now - times[0] >= self._window:
+            times.popleft()
+        self._attempts[address] = times
+        return times

@@ -16,7 +16,7 @@ from refugewatch.services.cases import RebuildReport, rebuild_cases
 from refugewatch.services.ingest import FileResult, Outcome, ingest_bytes
 from refugewatch.web.csrf import require_csrf
 from refugewatch.web.rendering import render_page
-from refugewatch.web.state import settings_of, uow_factory_of, user_of
+from refugewatch.web.state import cipher_of, settings_of, uow_factory_of, user_of
 
 # What the file picker offers; ingest itself decides what it can read and says why not.
 ACCEPTED_TYPES = ",".join(sorted(SUPPORTED_SUFFIXES))
@@ -53,13 +53,15 @@ async def ingest_uploads(request: Request, files: list[UploadFile | str] | None)
     if not chosen:
         raise ValidationError(["choose at least one file to upload"])
     settings, uow_factory = settings_of(request), uow_factory_of(request)
-    actor = user_of(request).name
+    actor, cipher = user_of(request).username, cipher_of(request)
     results = []
     for upload in chosen:
         data = await upload.read()
         name = _safe_name(upload.filename)
         results.append(
-            await run_in_threadpool(ingest_bytes, uow_factory, name, data, settings, actor=actor)
+            await run_in_threadpool(
+                ingest_bytes, uow_factory, name, data, settings, actor=actor, cipher=cipher
+            )
         )
     rebuild = None
     if any(r.outcome is Outcome.INGESTED for r in results):
