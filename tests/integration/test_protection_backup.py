@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from refugewatch.errors import CryptoError, TamperedDataError, ValidationError, WrongKeyError
 from refugewatch.security import backup as backup_format
 from refugewatch.security.keys import KdfParams
+from refugewatch.security.passwords import HashParams, Passwords
 from refugewatch.services import protection_backup as backups
 from refugewatch.services import protection_keys as keys
+from refugewatch.services import protection_users as users
 from refugewatch.services.audit import record
 from refugewatch.services.queries import get_document
 from refugewatch.store.sql import SqlUnitOfWork, create_engine_for, dispose_engines, migrate
@@ -24,6 +26,7 @@ from tests.integration.conftest import make_claim, make_document
 Factory = Callable[[], SqlUnitOfWork]
 FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 PASSPHRASE = "correct horse battery staple"
+FAST = Passwords(HashParams(time_cost=1, memory_cost_kib=1024, parallelism=1))
 # Injection-shaped text in several fields: it must come back byte for byte.
 HOSTILE = '\'); DROP TABLE documents; -- "x" OR 1=1 /* 김 */'
 
@@ -94,7 +97,7 @@ def test_backup_restores_everything_into_an_empty_database(
     assert result.sha256 and len(result.members) == 2
 
 
-def test_restore_into_postgres_or_sqlite_from_either(
+def test_archive_of_each_backend_restores_into_sqlite(
     source: tuple[str, Factory], keypair: tuple[bytes, bytes], tmp_path: Path
 ) -> None:
     """The archive of either backend restores into a SQLite file (the common recovery)."""
@@ -109,6 +112,27 @@ def test_restore_into_postgres_or_sqlite_from_either(
         users = connection.execute(sa.text("SELECT count(*) FROM documents")).scalar_one()
     engine.dispose()
     assert users == 2
+
+
+def test_restore_into_each_backend_from_a_sqlite_archive(
+    database_url: str, keypair: tuple[bytes, bytes], tmp_path: Path
+) -> None:
+    """Into PostgreSQL too: explicit ids are restored, so serial sequences must move past them."""
+    private, public = keypair
+    source_url = f"sqlite:///{tmp_path / 'source.db'}"
+    migrate(source_url)
+    source = make_factory(source_url)
+    _fill(source)
+    users.add_user(source, "mina", "editor", "a long enough password", "admin", passwords=FAST)
+    _backup((source_url, source), public, tmp_path / "rw.backup")
+    target = make_factory(database_url)
+    backups.restore_backup(
+        SqlDatabaseArchive(database_url), target, tmp_path / "rw.backup", private, "admin"
+    )
+    added = users.add_user(target, "jun", "viewer", "a long enough password", "a", passwords=FAST)
+    assert added.id == 2 and [u.username for u in users.list_users(target)] == ["jun", "mina"]
+    with target() as uow:
+        assert uow.documents.count() == 2 and uow.audit_chain.verify_chain() == []
 
 
 def test_non_empty_target_is_refused(
