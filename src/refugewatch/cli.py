@@ -74,9 +74,12 @@ def _count_files(paths: list[Path]) -> int:
 @app.command()
 def init() -> None:
     """Create or upgrade the database to the latest schema (safe to run again)."""
+    from refugewatch.cli_protection import announce_first_admin
+
     settings = _settings()
     with _domain_errors():
-        open_store(settings, migrate=True)
+        store = open_store(settings, migrate=True)
+        announce_first_admin(settings, store)
     console.print(f"database ready: {settings.database_url}", markup=False)
 
 
@@ -84,13 +87,24 @@ def init() -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     rebuild: Annotated[bool, typer.Option(help="Rebuild cases after the batch.")] = True,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            "--confidential", help="Store these files encrypted (needs the data key unlocked)."
+        ),
+    ] = False,
 ) -> None:
     """Ingest reports (.txt, .md, .html, .pdf); re-ingesting the same bytes is a no-op."""
+    from refugewatch.cli_protection import cipher_for
+
     settings = _settings()
     with _domain_errors():
         store = open_store(settings)
+        cipher = cipher_for(settings, store, required=confidential)
         with _progress(_count_files(paths) >= PROGRESS_MIN_FILES) as progress:
-            report = ingest_paths(store, paths, settings, progress)
+            report = ingest_paths(
+                store, paths, settings, progress, cipher=cipher, confidential=confidential
+            )
         for result in report.results:
             detail = result.reason or (result.sha256 or "")[:12]
             console.print(f"{result.outcome.value:9} {result.name}  {detail}", markup=False)

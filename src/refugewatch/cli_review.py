@@ -15,6 +15,7 @@ from rich.table import Table
 
 from refugewatch.bootstrap import open_store
 from refugewatch.cli import _domain_errors, _settings, app, console
+from refugewatch.cli_protection import cipher_for
 from refugewatch.errors import ValidationError
 from refugewatch.extract.numbers import parse_count
 from refugewatch.model.cases import Disclosure
@@ -214,7 +215,9 @@ def contact(
             else FuzzyDate.unknown(),
             apprehended_place=detained_at,
         )
-        document = record_contact_report(open_store(settings), report, actor=settings.user)
+        store = open_store(settings)
+        cipher = cipher_for(settings, store, required=True)
+        document = record_contact_report(store, report, actor=settings.user, cipher=cipher)
     console.print(f"contact report recorded as confidential document {document.short_id}")
 
 

@@ -16,7 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refugewatch.config import Settings
-from refugewatch.errors import ValidationError
+from refugewatch.errors import CryptoError, ValidationError
+from refugewatch.security.crypto import FieldCipher
+from refugewatch.security.keys import generate_data_key
 from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import ClaimKind
 from refugewatch.model.counts import Count
@@ -36,6 +38,7 @@ from refugewatch.services.contact import (
     tidy,
 )
 from refugewatch.services.ingest import ingest_bytes, reextract_all
+from refugewatch.services.protection_keys import quote_tag, reveal_document, seal_quotes
 from refugewatch.services.review import review_claim, set_disclosure
 from refugewatch.store.sql import SqlUnitOfWork, dispose_engines, migrate, uow_factory
 
@@ -95,6 +98,10 @@ def store(database_url: str) -> Iterator[Factory]:
     dispose_engines()
 
 
+# Contact reports are sealed under the data key; tests hold one in memory.
+CIPHER = FieldCipher(generate_data_key())
+
+
 @pytest.fixture
 def news_sha(store: Factory) -> str:
     result = ingest_bytes(store, "news.txt", NEWS.encode(), Settings(), actor="ingester")
@@ -112,7 +119,7 @@ def _case_of(store: Factory, sha: str) -> Case | None:
 def test_contact_report_links_to_the_news_case_as_a_confidential_source(
     store: Factory, news_sha: str
 ) -> None:
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
 
     assert document.sensitivity is Sensitivity.CONFIDENTIAL
     assert document.source_type is SourceType.CONTACT_REPORT
@@ -133,12 +140,13 @@ def test_contact_report_links_to_the_news_case_as_a_confidential_source(
 
 
 def test_claims_come_from_the_fields_with_exact_evidence(store: Factory, news_sha: str) -> None:
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
     with store() as uow:
         claims = uow.claims.for_document(document.sha256)
     text = document.clean_text
     for claim in claims:
-        assert text[claim.evidence.start : claim.evidence.end] == claim.evidence.quote
+        # Stored quotes are hashes of the sealed text's slices, never the words themselves.
+        assert quote_tag(text[claim.evidence.start : claim.evidence.end]) == claim.evidence.quote
         assert STATEMENT not in claim.evidence.quote
     by_kind = {c.kind: c for c in claims}
     assert set(by_kind) == {ClaimKind.APPREHENSION, ClaimKind.STATUS, ClaimKind.VULNERABILITY}
@@ -156,7 +164,7 @@ def test_claims_come_from_the_fields_with_exact_evidence(store: Factory, news_sh
 
 
 def test_group_known_only_by_country_and_missing(store: Factory) -> None:
-    document = record_contact_report(store, OTHER_CALL, actor=RESEARCHER)
+    document = record_contact_report(store, OTHER_CALL, actor=RESEARCHER, cipher=CIPHER)
     with store() as uow:
         claims = {c.kind: c for c in uow.claims.for_document(document.sha256)}
     head = claims[ClaimKind.APPREHENSION]
@@ -175,7 +183,7 @@ def test_stricter_consent_tightens_the_linked_case(store: Factory, news_sha: str
         store, news_case.id, Disclosure.PUBLIC, "already public", actor="lead", reason="news"
     )
 
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
 
     case = _case_of(store, document.sha256)
     assert case is not None and case.disclosure is Disclosure.UN_ONLY
@@ -193,14 +201,14 @@ def test_stricter_consent_tightens_the_linked_case(store: Factory, news_sha: str
 
 def test_looser_consent_leaves_a_stricter_case_alone(store: Factory, news_sha: str) -> None:
     document = record_contact_report(
-        store, dataclasses.replace(CALL, consent=Disclosure.PUBLIC), actor=RESEARCHER
+        store, dataclasses.replace(CALL, consent=Disclosure.PUBLIC), actor=RESEARCHER, cipher=CIPHER
     )
     case = _case_of(store, document.sha256)
     assert case is not None and case.disclosure is Disclosure.NONE
 
 
 def test_audit_never_holds_the_account(store: Factory, news_sha: str) -> None:
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
     with store() as uow:
         status = next(
             c for c in uow.claims.for_document(document.sha256) if c.kind is ClaimKind.STATUS
@@ -223,8 +231,8 @@ def test_audit_never_holds_the_account(store: Factory, news_sha: str) -> None:
 
 
 def test_recording_the_same_report_twice_is_a_no_op(store: Factory) -> None:
-    first = record_contact_report(store, CALL, actor=RESEARCHER)
-    again = record_contact_report(store, CALL, actor=RESEARCHER)
+    first = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
+    again = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
     assert again.sha256 == first.sha256
     with store() as uow:
         assert uow.documents.count() == 1
@@ -232,19 +240,33 @@ def test_recording_the_same_report_twice_is_a_no_op(store: Factory) -> None:
 
 
 def test_claims_derived_again_from_the_stored_text_are_identical(store: Factory) -> None:
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
     with store() as uow:
         stored = uow.documents.get(document.sha256)
         claims = uow.claims.for_document(document.sha256)
-    assert stored is not None
-    assert [c.fingerprint for c in contact_claims(stored)] == [c.fingerprint for c in claims]
+        assert stored is not None
+        revealed = reveal_document(uow, CIPHER, stored, RESEARCHER, "test")
+    again = seal_quotes(contact_claims(revealed))
+    assert [c.fingerprint for c in again] == [c.fingerprint for c in claims]
+
+
+def test_a_contact_report_needs_the_data_key_and_is_stored_sealed(store: Factory) -> None:
+    with pytest.raises(CryptoError):
+        record_contact_report(store, CALL, actor=RESEARCHER)
+    with store() as uow:
+        assert uow.documents.count() == 0
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
+    with store() as uow:
+        stored = uow.documents.get(document.sha256)
+    assert stored is not None and STATEMENT not in stored.clean_text
+    assert STATEMENT.encode() not in stored.original
 
 
 def test_reextraction_keeps_the_structured_claims(store: Factory) -> None:
-    document = record_contact_report(store, CALL, actor=RESEARCHER)
+    document = record_contact_report(store, CALL, actor=RESEARCHER, cipher=CIPHER)
     with store() as uow:
         before = [c.fingerprint for c in uow.claims.for_document(document.sha256)]
-    reextract_all(store, "ingester")
+    reextract_all(store, "ingester", cipher=CIPHER)
     with store() as uow:
         after = [c.fingerprint for c in uow.claims.for_document(document.sha256)]
     assert after == before

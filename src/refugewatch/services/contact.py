@@ -40,7 +40,9 @@ from refugewatch.model.extraction import (
     VulnerabilityKind,
 )
 from refugewatch.model.places import PlaceKind
+from refugewatch.security.crypto import FieldCipher
 from refugewatch.services.cases import UowFactory, rebuild_in, stricter
+from refugewatch.services.protection_keys import seal_document, seal_quotes
 from refugewatch.services.review import append_event
 from refugewatch.store.protocols import UnitOfWork
 
@@ -122,11 +124,18 @@ _MEMBER = re.compile(r"(?P<name>[^\[\]]+?)(?: \[(?P<kinds>[^\]]*)\])?")
 
 
 def record_contact_report(
-    uow_factory: UowFactory, report: ContactReport, *, actor: str
+    uow_factory: UowFactory,
+    report: ContactReport,
+    *,
+    actor: str,
+    cipher: FieldCipher | None = None,
 ) -> Document:
     """Store a contact report as a confidential document with its claims, link it, and tighten
     the linked case's disclosure to the caller's consent. Recording the same report twice is a
-    no-op that returns the stored document."""
+    no-op that returns the stored document.
+
+    The account is sealed under the data key (`cipher`; refused without it) and its evidence
+    quotes are stored as hashes: only pseudonyms and structured facts stay readable."""
     report = tidy(report)
     problems = contact_report_problems(report)
     if not actor.strip():
@@ -138,8 +147,8 @@ def record_contact_report(
         stored = uow.documents.get(document.sha256)
         if stored is not None:
             return stored
-        uow.documents.add(document)
-        uow.claims.replace_for_document(document.sha256, contact_claims(document))
+        seal_document(uow, cipher, document)
+        uow.claims.replace_for_document(document.sha256, seal_quotes(contact_claims(document)))
         append_event(
             uow,
             actor,

@@ -31,6 +31,7 @@ from refugewatch.store.protocols import User
 OPEN: Final = None
 LOGIN_PATH = "/login"
 API_PREFIX = "/api/"
+SCHEMA_PATH = "/openapi.json"
 
 # (path template, method) -> lowest role allowed, or OPEN. HEAD is checked as GET (Starlette
 # answers HEAD for GET routes). Viewers read; reviewers review claims and cases and record
@@ -162,6 +163,7 @@ class AccessMiddleware:
 
     def _anonymous(self, request: Request, exc: LoginRequiredError) -> ASGIApp:
         """Pages a browser asks for go to the login form; API calls and form posts get 401."""
-        if request.url.path.startswith(API_PREFIX) or request.method not in ("GET", "HEAD"):
+        path = request.url.path
+        if path.startswith(API_PREFIX) or path == SCHEMA_PATH or request.method not in ("GET", "HEAD"):
             return self.render_error(request, exc)
         return login_redirect(request)

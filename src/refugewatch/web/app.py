@@ -81,8 +81,8 @@ def create_app(
     app.state.templates = build_templates(app.url_path_for)
     app.state.csrf = CsrfSigner()
     app.state.passwords = passwords
-    app.state.sessions = sessions or SessionStore()
-    app.state.login_limiter = login_limiter or LoginLimiter()
+    app.state.sessions = sessions if sessions is not None else SessionStore()
+    app.state.login_limiter = login_limiter if login_limiter is not None else LoginLimiter()
     app.state.cipher = unlock_at_start(settings, uow_factory)
     # Routes go straight onto the app (no include_router), so app.routes is the flat list the
     # access check matches against and the role-table test walks.
