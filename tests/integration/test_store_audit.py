@@ -8,9 +8,8 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
+from refugewatch.model.audit import GENESIS_HASH, canonical_event_json
 from refugewatch.store.protocols import AuditEvent
-from refugewatch.store.sql import GENESIS_HASH
-from refugewatch.store.sql.audit import canonical_event_json
 from refugewatch.store.sql.tables import audit_events
 from tests.integration.conftest import UowFactory
 

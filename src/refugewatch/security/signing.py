@@ -6,8 +6,7 @@ cut off the end: whoever can write the database can also delete the last rows. S
 (seq, hash) is signed now and then with a key kept OUTSIDE the database, and the checkpoints are
 exported. A chain shorter than a signed checkpoint, or different at its seq, was tampered with.
 
-The canonical JSON matches refugewatch.store.sql.audit.canonical_event_json field for field (a test
-holds the two together); security does not import store (DESIGN.md layering).
+The chain's hash is defined once, in refugewatch.model.audit, for the store and for this module.
 """
 
 from __future__ import annotations
@@ -23,15 +22,14 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from refugewatch.errors import CryptoError, TamperedDataError, ValidationError, WrongKeyError
+from refugewatch.model.audit import GENESIS_HASH, AuditEvent, chain_hash
 
-GENESIS_HASH = "0" * 64
 # Domain label, so a checkpoint signature can never be passed off as any other signed statement.
 CHECKPOINT_LABEL = b"refugewatch/audit-checkpoint/v1\n"
 CHECKPOINT_VERSION = 1
@@ -39,57 +37,6 @@ CHECKPOINT_VERSION = 1
 KEY_FILE_MODE = 0o600
 # Bits that must be clear on the key file: any group or other permission.
 KEY_FILE_FORBIDDEN_BITS = 0o077
-
-
-class ChainedEvent(Protocol):
-    """The fields of refugewatch.store.protocols.AuditEvent that the chain covers."""
-
-    @property
-    def seq(self) -> int | None: ...
-    @property
-    def prev_hash(self) -> str | None: ...
-    @property
-    def hash(self) -> str | None: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def target(self) -> str: ...
-    @property
-    def before(self) -> str | None: ...
-    @property
-    def after(self) -> str | None: ...
-    @property
-    def reason(self) -> str | None: ...
-    @property
-    def at(self) -> dt.datetime | None: ...
-    @property
-    def details(self) -> Mapping[str, Any]: ...
-
-
-def canonical_event_json(event: ChainedEvent) -> str:
-    """The exact text hashed: every field but the hashes, sorted keys, no whitespace, UTC time."""
-    if event.at is None or event.seq is None:
-        raise ValidationError(["an audit event is hashed only once its seq and time are set"])
-    if event.at.tzinfo is None:
-        raise ValidationError([f"audit event {event.seq} has a time without a time zone"])
-    content = {
-        "seq": event.seq,
-        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "action": event.action,
-        "target": event.target,
-        "before": event.before,
-        "after": event.after,
-        "reason": event.reason,
-        "details": dict(event.details),
-    }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, event: ChainedEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical_event_json(event)).encode()).hexdigest()
 
 
 # -- signing keys (files outside the database) -------------------------------------------------
@@ -268,7 +215,7 @@ class ChainReport:
 
 
 def verify_chain(
-    events: Sequence[ChainedEvent],
+    events: Sequence[AuditEvent],
     checkpoints: Sequence[Checkpoint] = (),
     public_key: Ed25519PublicKey | None = None,
     chain_id: str | None = None,
@@ -289,7 +236,7 @@ def verify_chain(
     return ChainReport(tuple(problems), head_seq, hashes.get(head_seq, GENESIS_HASH))
 
 
-def _walk(events: Sequence[ChainedEvent]) -> tuple[list[str], dict[int, str]]:
+def _walk(events: Sequence[AuditEvent]) -> tuple[list[str], dict[int, str]]:
     problems: list[str] = []
     hashes: dict[int, str] = {}
     expected_seq, prev_hash = 1, GENESIS_HASH
@@ -302,7 +249,7 @@ def _walk(events: Sequence[ChainedEvent]) -> tuple[list[str], dict[int, str]]:
     return problems, hashes
 
 
-def _check_event(event: ChainedEvent, expected_seq: int, prev_hash: str) -> list[str]:
+def _check_event(event: AuditEvent, expected_seq: int, prev_hash: str) -> list[str]:
     problems: list[str] = []
     if event.seq is None or event.seq < expected_seq:
         problems.append(f"event {event.seq}: out of order or repeated (expected {expected_seq})")

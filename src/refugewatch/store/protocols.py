@@ -9,11 +9,12 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from refugewatch.model.audit import AuditEvent as AuditEvent  # re-exported for repositories
 from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import Claim, ClaimKind, ReviewState, Scalar
 from refugewatch.model.documents import Document
@@ -58,23 +59,6 @@ class CaseOverride:
     case_id: str | None = None
     at: dt.datetime | None = None
     id: int | None = None
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """One write, chained: `hash` covers `prev_hash` and this event's content."""
-
-    actor: str
-    action: str
-    target: str
-    before: str | None = None  # JSON (hashes only for confidential values)
-    after: str | None = None
-    reason: str | None = None
-    at: dt.datetime | None = None
-    seq: int | None = None
-    prev_hash: str | None = None
-    hash: str | None = None
-    details: dict[str, Scalar] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """SQL storage for SQLite and PostgreSQL: engine set-up, migrations, repositories, unit of work."""
 
-from refugewatch.store.sql.audit import GENESIS_HASH, chain_hash
+from refugewatch.model.audit import GENESIS_HASH, chain_hash
 from refugewatch.store.sql.engine import create_engine_for
 from refugewatch.store.sql.migrate import current_revision, head_revision, migrate
 from refugewatch.store.sql.uow import SqlUnitOfWork, dispose_engines, uow_factory

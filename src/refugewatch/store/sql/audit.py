@@ -8,41 +8,15 @@ so two writers can never both chain onto the same predecessor.
 from __future__ import annotations
 
 import builtins
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 
 import sqlalchemy as sa
 
-from refugewatch.store.protocols import AuditEvent
+from refugewatch.model.audit import GENESIS_HASH, AuditEvent, chain_hash
 from refugewatch.store.sql import mapping
 from refugewatch.store.sql.connection import ConnectionHolder
 from refugewatch.store.sql.tables import audit_events
-
-GENESIS_HASH = "0" * 64
-
-
-def canonical_event_json(event: AuditEvent) -> str:
-    """The exact text hashed: every field but the hashes, sorted keys, no whitespace, UTC time."""
-    if event.at is None or event.seq is None:
-        raise ValueError("an event is hashed only once its seq and time are set")
-    content = {
-        "seq": event.seq,
-        "at": mapping.utc(event.at).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "action": event.action,
-        "target": event.target,
-        "before": event.before,
-        "after": event.after,
-        "reason": event.reason,
-        "details": event.details,
-    }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical_event_json(event)).encode()).hexdigest()
 
 
 class SqlAuditLog:
