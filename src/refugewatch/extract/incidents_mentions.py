@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from refugewatch.extract import patterns as p
-from refugewatch.extract.numbers import CountMention
+from refugewatch.extract.numbers import CountMention, parse_number
 from refugewatch.extract.sentences import Sentence
 from refugewatch.model.counts import Count
 
@@ -287,33 +287,9 @@ def _subset_mention(
 
 
 def _small_number(token: str) -> int:
-    words = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ]
-    token = token.lower().replace(",", "")
-    if token.isdigit():
-        return int(token)
-    return words.index(token) if token in words else -1
+    """A count word or figure ("nine", "19", "1,200") as an int; -1 when it is not one."""
+    number = parse_number(token)
+    return number if number is not None else -1
 
 
 def _merge_compositions(sentence: Sentence, mentions: list[GroupMention]) -> list[GroupMention]:

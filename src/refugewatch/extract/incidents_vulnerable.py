@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from refugewatch.extract import patterns as p
+from refugewatch.extract.numbers import TENS_WORDS, UNIT_WORDS
 from refugewatch.model.extraction import VulnerabilityKind
 
 # Ages (years) that bound each kind, from the annotation conventions.
@@ -36,34 +37,8 @@ _SINGLE_CHILD = re.compile(
     re.IGNORECASE,
 )
 _AGE_HYPHEN = re.compile(r"\b(\d{1,2})-year-old\b", re.IGNORECASE)
-_AGE_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+# Ages written in words ("a fourteen-year-old"): the number words up to twenty.
+_AGE_WORDS = {**UNIT_WORDS, "twenty": TENS_WORDS["twenty"]}
 _AGE_WORD_HYPHEN = re.compile(rf"\b({'|'.join(_AGE_WORDS)})-year-old\b", re.IGNORECASE)
 _AGE_AFTER_NAME = re.compile(r"[A-Z][a-z]+,\s(\d{1,2})(?=,|\s|\))")
 _AGE_LIST = re.compile(r"\b(?:aged|ages)\s+(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)")

@@ -22,6 +22,7 @@ from refugewatch.model.claims import Claim, Scalar
 from refugewatch.services import review as review_service
 from refugewatch.services.review import DATE_KEY, DATED_KINDS, EDITABLE_VALUES
 from refugewatch.web.csrf import require_csrf
+from refugewatch.web.highlight import anchor_id
 from refugewatch.web.state import UowFactory, uow_factory_of, user_of
 
 # Form field prefix of a corrected value: value.people_best, value.place, value.date...
@@ -113,7 +114,7 @@ async def review_claim_submit(request: Request, case_id: str, claim_id: str) -> 
     edits = changed_values(claim, form) if decision == "edit" else None
     if decision == "edit" and not edits:
         raise ValidationError(["change at least one value to edit the claim, or accept it"])
-    await run_in_threadpool(
+    reviewed = await run_in_threadpool(
         lambda: review_service.review_claim(
             uow_factory,
             claim_id,
@@ -123,7 +124,18 @@ async def review_claim_submit(request: Request, case_id: str, claim_id: str) -> 
             edits=edits,
         )
     )
-    return back_to(request, case_id, f"claim-{claim_id}")
+    holder = await run_in_threadpool(case_holding, uow_factory, reviewed)
+    if holder is None:  # e.g. the only arrest claim rejected: the group is no case any more
+        url = str(request.url_for("document", sha=reviewed.document_sha256))
+        return RedirectResponse(f"{url}#{anchor_id(reviewed.id)}", status_code=303)
+    return back_to(request, holder, f"claim-{claim_id}")
+
+
+def case_holding(uow_factory: UowFactory, claim: Claim) -> str | None:
+    """The id of the case the claim is part of now (a review may move or dissolve it)."""
+    with uow_factory() as uow:
+        found = [c.id for c in uow.cases.list() if claim.incident_key in c.incident_keys]
+    return found[0] if found else None
 
 
 async def merge_submit(
