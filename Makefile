@@ -16,11 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# serve runs over plain http on loopback, where Secure-only cookies would not be kept
+# (README, "Signing in"); set REFUGEWATCH_COOKIE_SECURE=yes behind an https proxy.
 run: install
 	$(BIN)/refugewatch init
 	$(BIN)/refugewatch ingest examples/reports
 	$(BIN)/refugewatch rebuild
-	$(BIN)/refugewatch serve --host $(HOST) --port $(PORT)
+	REFUGEWATCH_COOKIE_SECURE=$${REFUGEWATCH_COOKIE_SECURE:-no} $(BIN)/refugewatch serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -242,24 +242,43 @@ def documents(
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to bind (loopback only until login exists).")
+        str,
+        typer.Option(
+            help="Address to bind. Other than loopback only behind https, with "
+            "REFUGEWATCH_COOKIE_SECURE on and REFUGEWATCH_TRUSTED_HOSTS set."
+        ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Serve the web UI and JSON API."""
+    """Serve the web UI and JSON API (sign in with a user from `refugewatch user add`)."""
     import uvicorn
 
     from refugewatch.web.app import create_app
 
     settings = _settings()
     with _domain_errors():
-        if host not in LOOPBACK_HOSTS:
+        public = host not in LOOPBACK_HOSTS
+        if public and not (settings.cookie_secure and _trusted_hosts_configured(settings)):
             raise ConfigurationError(
-                f"refusing to bind {host}: there is no login yet, so the web UI serves 127.0.0.1 only"
+                f"refusing to bind {host}: the web UI serves 127.0.0.1 only, unless it sits "
+                "behind https with REFUGEWATCH_COOKIE_SECURE=yes and REFUGEWATCH_TRUSTED_HOSTS "
+                "naming its host names"
             )
         web_app = create_app(settings, open_store(settings))
-    console.print(f"refugewatch {__version__} serving on http://{host}:{port}/ (loopback only)")
+    where = "behind https" if public else "loopback only"
+    console.print(f"refugewatch {__version__} serving on http://{host}:{port}/ ({where})")
+    if not public and settings.cookie_secure:
+        console.print(
+            "note: sign-in cookies are Secure (https only); for plain http on this machine set "
+            "REFUGEWATCH_COOKIE_SECURE=no",
+            markup=False,
+        )
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+def _trusted_hosts_configured(settings: Settings) -> bool:
+    """True when the operator named the host names (the defaults are loopback and tests)."""
+    return settings.trusted_hosts != Settings().trusted_hosts
 
 
 def main() -> None:

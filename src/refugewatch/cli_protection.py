@@ -8,8 +8,6 @@ from a hidden prompt or --password-file.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +20,7 @@ from refugewatch.cli import _domain_errors, _settings, app, console, errors
 from refugewatch.config import Settings
 from refugewatch.errors import ConfigurationError, CryptoError, ValidationError
 from refugewatch.security.crypto import FieldCipher
+from refugewatch.security.secret_files import read_secret_file
 from refugewatch.services import (
     protection_audit,
     protection_backup,
@@ -32,8 +31,6 @@ from refugewatch.services import (
 from refugewatch.store.protocols import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
-# Bits that must be clear on a secret file (passphrase, password): any group or other access.
-SECRET_FILE_FORBIDDEN_BITS = 0o077
 
 keys_app = typer.Typer(help="The data key that encrypts identities and confidential texts.")
 user_app = typer.Typer(help="Logins and roles (admin, editor, reviewer, viewer).")
@@ -48,24 +45,6 @@ app.add_typer(audit_app, name="audit")
 
 
 # -- secrets from files or hidden prompts -------------------------------------------------------
-
-
-def read_secret_file(path: Path, what: str) -> str:
-    """The first line of an owner-only file (a file others can read is refused, as ssh does)."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"cannot read the {what} file {path}: {exc}") from None
-    if os.name == "posix" and mode & SECRET_FILE_FORBIDDEN_BITS:
-        raise ConfigurationError(
-            f"the {what} file {path} can be read by other users (mode {mode:o}); "
-            f"run: chmod 600 {path}"
-        )
-    lines = text.splitlines()
-    if not lines or not lines[0]:
-        raise ConfigurationError(f"the {what} file {path} is empty")
-    return lines[0]
 
 
 def passphrase(settings: Settings, *, new: bool = False) -> str:

@@ -1,5 +1,6 @@
-"""Browser smoke test: real Chromium against a real server, failing on any console error or CSP
-violation. Uses Debian's /usr/bin/chromium (no Playwright browser download).
+"""Browser smoke test: real Chromium against a real server, signing in through the real login
+form, failing on any console error or CSP violation. Uses Debian's /usr/bin/chromium (no
+Playwright browser download).
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ import uvicorn
 from playwright.sync_api import Browser, FilePayload, Page, sync_playwright
 
 from refugewatch.config import Settings
+from refugewatch.model.cases import Disclosure
+from refugewatch.security.passwords import Role
+from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import Outcome, ingest_bytes
+from refugewatch.services.review import set_disclosure
 from refugewatch.store.sql import dispose_engines, migrate, uow_factory
-from refugewatch.web.app import create_app
+from tests.integration.web_support import PASSWORD, add_role_users, web_app, with_data_key
 
 pytestmark = pytest.mark.browser
 
@@ -58,15 +63,21 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.db'}"
     migrate(url)
     settings = Settings(database_url=url)
     for name, data in REPORTS.items():
         result = ingest_bytes(uow_factory(url), name, data, settings)
         assert result.outcome is Outcome.INGESTED, result.reason
     rebuild_cases(uow_factory(url), "tester")
+    add_role_users(uow_factory(url))
+    for case in queries.list_cases(uow_factory(url)):  # so letters may be drafted
+        set_disclosure(uow_factory(url), case.id, Disclosure.PUBLIC, None, actor="t", reason="ok")
+    settings = Settings(database_url=url, passphrase_file=with_data_key(uow_factory(url), folder))
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    app = web_app(settings)  # plain http on 127.0.0.1: REFUGEWATCH_COOKIE_SECURE=no
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -104,7 +115,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=server)
+    context = browser.new_context(base_url=server, accept_downloads=True)
     problems: list[str] = []
     context.expose_function("reportCspViolation", lambda text: problems.append(f"CSP: {text}"))
     context.add_init_script(CSP_LISTENER)
@@ -126,10 +137,22 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
         "response",
         lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
     )
+    sign_in(tab, Role.ADMIN)
     yield tab
     tab.wait_for_timeout(100)  # let late violation reports arrive
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def sign_in(page: Page, role: Role) -> None:
+    """Through the real form: anonymous, the app sends the browser to /login and back."""
+    page.goto("/cases")
+    assert "/login?next=/cases" in page.url
+    page.fill("#username", role.value)
+    page.fill("#password", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url("**/cases")
+    assert page.locator("header.site .user").inner_text() == f"{role.value} · {role.value}"
 
 
 def visit(page: Page, path: str) -> None:
@@ -142,7 +165,7 @@ def visit(page: Page, path: str) -> None:
 
 
 def test_every_page_type_renders_cleanly(page: Page) -> None:
-    for path in ("/", "/cases", "/documents", "/upload"):
+    for path in ("/", "/cases", "/documents", "/upload", "/contact-reports/new"):
         visit(page, path)
     page.goto("/cases")
     page.click("table.data a[href^='/cases/']")
@@ -181,12 +204,48 @@ def test_upload_through_the_form(page: Page) -> None:
     file: FilePayload = {"name": "dandong.txt", "mimeType": "text/plain", "buffer": UPLOAD}
     visit(page, "/upload")
     page.set_input_files("#files", files=[file])
-    page.click("button[type=submit]")
+    page.click("form.upload button[type=submit]")
     page.wait_for_selector("#results")
     assert page.inner_text("span.outcome") == "ingested"
     assert page.locator("text=Cases rebuilt").count() == 1
 
     page.set_input_files("#files", files=[file])
-    page.click("button[type=submit]")
+    page.click("form.upload button[type=submit]")
     page.wait_for_selector("#results")
     assert page.inner_text("span.outcome") == "duplicate"
+
+
+def test_a_review_action_through_the_case_page(page: Page) -> None:
+    visit(page, "/cases")
+    page.click("table.data a[href^='/cases/']")
+    case_url = page.url
+    first = page.locator("article.claim").first
+    first.locator("summary").click()
+    first.locator("textarea[name=reason]").fill("checked against the source <b>ok</b>")
+    first.locator("button[value=accept]").click()
+    page.wait_for_url(case_url.split("#")[0] + "#claim-*")
+    assert page.locator("article.claim.claim-accepted").count() >= 1
+    history = page.inner_text("section[aria-labelledby=history]")
+    assert "claim.accept" in history and "checked against the source <b>ok</b>" in history
+
+
+def test_a_letter_downloads_from_the_case_page(page: Page) -> None:
+    visit(page, "/cases")
+    page.click("table.data a:has-text('Yanji')")  # a case with public consent (fixture)
+    page.select_option("#letter-format", "pdf")
+    with page.expect_download() as info:
+        page.click("form.letters button[value=letter]")
+    download = info.value
+    assert download.suggested_filename.endswith("-letter.pdf")
+    path = download.path()
+    assert path is not None and Path(path).read_bytes().startswith(b"%PDF")
+    page.reload()
+    assert page.locator("#interventions + table .istatus").first.inner_text() == "draft"
+
+
+def test_sign_out_ends_the_session(page: Page) -> None:
+    visit(page, "/")
+    page.click("form.logout button")
+    page.wait_for_url("**/login")
+    page.goto("/documents")
+    assert "/login?next=/documents" in page.url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,17 +28,32 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _make_run_steps(env: dict[str, str]) -> None:
+def _make_run_steps(env: dict[str, str]) -> str:
+    """Runs init, ingest, rebuild; returns what they printed (init prints the first password)."""
     runner = CliRunner()
+    printed = ""
     for args in (["init"], ["ingest", str(EXAMPLES)], ["rebuild"]):
         result = runner.invoke(app, args, env=env, catch_exceptions=False)
         assert result.exit_code == 0, result.output
+        printed += result.output
+    return printed
+
+
+def _sign_in(client: httpx.Client, password: str) -> None:
+    client.get("/login")
+    token = client.cookies["refugewatch_csrf"]
+    data = {"username": "admin", "password": password, "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 303
 
 
 def test_make_run_serves_the_examples_as_cases(tmp_path: Path) -> None:
-    env = {"REFUGEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
-    _make_run_steps(env)
-    _make_run_steps(env)  # twice: nothing may be duplicated
+    env = {
+        "REFUGEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "REFUGEWATCH_COOKIE_SECURE": "no",  # plain http on 127.0.0.1, as `make run`
+    }
+    first = re.search(r"with password: (\S+)", _make_run_steps(env))
+    assert first, "the first init prints the admin password"
+    assert "with password" not in _make_run_steps(env)  # twice: nothing duplicated
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "refugewatch", "serve", "--port", str(port)],
@@ -48,11 +64,14 @@ def test_make_run_serves_the_examples_as_cases(tmp_path: Path) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base, server)
-        page = httpx.get(f"{base}/cases", timeout=10)
-        assert page.status_code == 200
-        assert "Mong Cai" in page.text
-        api = httpx.get(f"{base}/api/documents", timeout=10).json()
-        assert len(api) == len(list(EXAMPLES.iterdir()))
+        assert httpx.get(f"{base}/cases", timeout=10).status_code == 303  # sign in first
+        with httpx.Client(base_url=base, timeout=10) as client:
+            _sign_in(client, first.group(1))
+            page = client.get("/cases")
+            assert page.status_code == 200
+            assert "Mong Cai" in page.text
+            api = client.get("/api/documents").json()
+            assert len(api) == len(list(EXAMPLES.iterdir()))
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from refugewatch.config import Settings
+from refugewatch.security.passwords import Role
 from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import Outcome, ingest_bytes
 from refugewatch.store.sql import dispose_engines, migrate, uow_factory
-from refugewatch.security.passwords import Role
 from refugewatch.web.access import ROUTE_ROLES
-from tests.integration.web_support import add_role_users, signed_in, web_app
 from refugewatch.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from tests.integration.web_support import add_role_users, signed_in, web_app
 
 REPORT_THAILAND = b"""title: Twelve North Koreans arrested in Chiang Rai
 published: 2016-07-22

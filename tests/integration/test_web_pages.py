@@ -33,11 +33,11 @@ from refugewatch.model.counts import Count
 from refugewatch.model.dates import FuzzyDate
 from refugewatch.model.documents import Document, Sensitivity, SourceType
 from refugewatch.model.extraction import CustodyStep, Span, Status
+from refugewatch.security.passwords import Role
 from refugewatch.services import queries
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.ingest import Outcome, ingest_bytes
 from refugewatch.store.sql import dispose_engines, migrate, uow_factory
-from refugewatch.security.passwords import Role
 from refugewatch.web.access import ROUTE_ROLES
 from refugewatch.web.app import check_routes, route_keys
 from refugewatch.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfSigner

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from refugewatch.config import Settings
+from refugewatch.security.keys import KdfParams
 from refugewatch.security.passwords import HashParams, Passwords, Role
+from refugewatch.services.protection_keys import init_keys
 from refugewatch.services.protection_users import add_user
 from refugewatch.store.protocols import UnitOfWork
 from refugewatch.web.app import create_app
@@ -20,6 +23,8 @@ from refugewatch.web.sessions import LoginLimiter, SessionStore
 # Cheap argon2 parameters: the tests check the flow, not the hash strength.
 FAST = Passwords(HashParams(time_cost=1, memory_cost_kib=1024, parallelism=1))
 PASSWORD = "correct horse battery staple"
+PASSPHRASE = "seven unrelated words guard the data key"
+FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 # One user per role, named after it.
 ROLE_USERS = {role: role.value for role in Role}
 TOKEN_IN_FORM = re.compile(rf'name="{CSRF_FIELD}" value="([^"]+)"')
@@ -28,6 +33,15 @@ TOKEN_IN_FORM = re.compile(rf'name="{CSRF_FIELD}" value="([^"]+)"')
 def add_role_users(uow_factory: Callable[[], UnitOfWork]) -> None:
     for role, name in ROLE_USERS.items():
         add_user(uow_factory, name, role, PASSWORD, "test-setup", passwords=FAST)
+
+
+def with_data_key(uow_factory: Callable[[], UnitOfWork], folder: Path) -> Path:
+    """Create the data key and an owner-only passphrase file (REFUGEWATCH_PASSPHRASE_FILE)."""
+    init_keys(uow_factory, PASSPHRASE, "test-setup", kdf=FAST_KDF)
+    path = folder / "passphrase"
+    path.write_text(PASSPHRASE + "\n")
+    path.chmod(0o600)
+    return path
 
 
 def web_app(

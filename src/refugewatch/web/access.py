@@ -101,8 +101,7 @@ def check_access(user: User | None, template: str, method: str) -> None:
     role = user_role(user)
     if not allows(role, minimum):
         raise AccessDeniedError(
-            f"{method} {template} needs the {minimum.value} role; {user.username} is a"
-            f" {role.value}"
+            f"{method} {template} needs the {minimum.value} role; {user.username} is a {role.value}"
         )
 
 
@@ -164,6 +163,10 @@ class AccessMiddleware:
     def _anonymous(self, request: Request, exc: LoginRequiredError) -> ASGIApp:
         """Pages a browser asks for go to the login form; API calls and form posts get 401."""
         path = request.url.path
-        if path.startswith(API_PREFIX) or path == SCHEMA_PATH or request.method not in ("GET", "HEAD"):
+        if (
+            path.startswith(API_PREFIX)
+            or path == SCHEMA_PATH
+            or request.method not in ("GET", "HEAD")
+        ):
             return self.render_error(request, exc)
         return login_redirect(request)

@@ -10,6 +10,7 @@ from refugewatch.services import queries
 from refugewatch.web.cases import DEFAULT_SORT, sort_order
 from refugewatch.web.csrf import CSRF_HEADER, attach_cookie, require_csrf, token_for
 from refugewatch.web.dashboard import NEWEST_DOCUMENTS
+from refugewatch.web.documents import readable_cipher
 from refugewatch.web.schemas import (
     CaseOut,
     CaseSummaryOut,
@@ -26,7 +27,7 @@ from refugewatch.web.schemas import (
     document_summary_out,
     upload_out,
 )
-from refugewatch.web.state import uow_factory_of
+from refugewatch.web.state import uow_factory_of, user_of
 from refugewatch.web.upload import Uploads, ingest_uploads
 
 # Every error the API can answer with has the same body; documented once for all routes.
@@ -73,8 +74,15 @@ def get_documents(
 
 
 def get_document(request: Request, sha: str) -> DocumentOut:
-    """By full sha256 or a unique prefix of at least 8 hex digits."""
-    return document_out(queries.get_document(uow_factory_of(request), sha))
+    """By full sha256 or a unique prefix of at least 8 hex digits. A sealed confidential text is
+    decrypted (and the read audited) for reviewers and above when the server holds the key."""
+    detail = queries.get_document(
+        uow_factory_of(request),
+        sha,
+        cipher=readable_cipher(request),
+        actor=user_of(request).username,
+    )
+    return document_out(detail)
 
 
 async def post_documents(request: Request, files: Uploads = None) -> UploadOut:

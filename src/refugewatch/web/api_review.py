@@ -7,6 +7,7 @@ state-changing call needs the X-CSRF-Token header (GET /api/csrf) beside the ses
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request, Response
@@ -32,7 +33,7 @@ from refugewatch.web.schemas import (
     claim_out,
     document_summary_out,
 )
-from refugewatch.web.state import uow_factory_of, user_of
+from refugewatch.web.state import cipher_of, uow_factory_of, user_of
 
 Reason = Annotated[str, Field(max_length=MAX_REASON_CHARS, description="goes into the history")]
 
@@ -192,7 +193,9 @@ async def post_status(request: Request, intervention_id: str, body: StatusIn) ->
 async def post_contact_report(request: Request, body: ContactReportIn) -> DocumentSummaryOut:
     report = report_from_fields(body.model_dump(), dt.datetime.now(dt.UTC))
     document = await run_in_threadpool(
-        lambda: record_contact_report(uow_factory_of(request), report, actor=actor(request))
+        lambda: record_contact_report(
+            uow_factory_of(request), report, actor=actor(request), cipher=cipher_of(request)
+        )
     )
     return document_summary_out(document)
 
@@ -216,17 +219,20 @@ def get_alerts(
     """Level changes since `since` and cases silent as of `as_of`."""
     day = as_of or dt.date.today()
     start = since or day - dt.timedelta(days=DEFAULT_ALERT_LOOKBACK_DAYS)
-    return [urgency.alert_json(a) for a in urgency.alerts_since(uow_factory_of(request), start, day)]
+    return [
+        urgency.alert_json(a) for a in urgency.alerts_since(uow_factory_of(request), start, day)
+    ]
 
 
 def add_routes(app: FastAPI) -> None:
-    for path, endpoint, name in (
+    reads: tuple[tuple[str, Callable[..., object], str], ...] = (
         ("/api/urgency", get_urgency, "api_urgency"),
         ("/api/alerts", get_alerts, "api_alerts"),
         ("/api/cases/{case_id}/interventions", get_interventions, "api_interventions"),
-    ):
+    )
+    for path, endpoint, name in reads:
         app.add_api_route(path, endpoint, name=name, tags=["api"], responses=ERROR_RESPONSES)
-    for path, endpoint, name in (
+    writes: tuple[tuple[str, Callable[..., object], str], ...] = (
         ("/api/claims/{claim_id}/review", post_review, "api_review"),
         ("/api/cases/{case_id}/merge", post_merge, "api_merge"),
         ("/api/cases/{case_id}/split", post_split, "api_split"),
@@ -235,7 +241,8 @@ def add_routes(app: FastAPI) -> None:
         ("/api/cases/{case_id}/letters", post_letter, "api_letter"),
         ("/api/interventions/{intervention_id}/status", post_status, "api_status"),
         ("/api/contact-reports", post_contact_report, "api_contact_report"),
-    ):
+    )
+    for path, endpoint, name in writes:
         app.add_api_route(
             path,
             endpoint,

@@ -24,6 +24,8 @@ from refugewatch.config import Settings
 from refugewatch.errors import ConfigurationError
 from refugewatch.security.crypto import FieldCipher
 from refugewatch.security.passwords import Passwords
+from refugewatch.security.secret_files import read_secret_file
+from refugewatch.services.protection_keys import unlock
 from refugewatch.store.protocols import UnitOfWork
 from refugewatch.web import (
     advocacy,
@@ -120,9 +122,6 @@ def unlock_at_start(
     """The data key from the passphrase file, or None when no file is configured."""
     if settings.passphrase_file is None:
         return None
-    from refugewatch.cli_protection import read_secret_file
-    from refugewatch.services.protection_keys import unlock
-
     return unlock(uow_factory, read_secret_file(settings.passphrase_file, "passphrase"))
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-
-import datetime as dt
-from typing import Any
 
 from refugewatch.errors import ValidationError
 from refugewatch.model.cases import Disclosure
@@ -97,9 +96,7 @@ def edit_fields(claim: Claim) -> list[EditField]:
 
 def incident_summaries(claims: list[Claim], keys: tuple[str, ...]) -> list[tuple[str, str]]:
     """(incident key, what its apprehension claim says) for the split form."""
-    heads = {
-        c.incident_key: describe_claim(c) for c in claims if c.kind is ClaimKind.APPREHENSION
-    }
+    heads = {c.incident_key: describe_claim(c) for c in claims if c.kind is ClaimKind.APPREHENSION}
     return [(key, heads.get(key, "no apprehension claim")) for key in sorted(set(keys))]
 
 
@@ -109,7 +106,9 @@ def review_context(request: Request, case_id: str) -> dict[str, Any]:
     items = advocacy.interventions(factory, case_id)
     return {
         "assessment": urgency.assess_one(factory, case_id, dt.date.today()),
-        "interventions": [(i, intervention_title(i), sorted(NEXT_STATUSES[i.status])) for i in items],
+        "interventions": [
+            (i, intervention_title(i), sorted(NEXT_STATUSES[i.status])) for i in items
+        ],
         "other_cases": [c for c in queries.list_cases(factory, sort="label") if c.id != case_id],
         "letter_kinds": LETTER_KINDS,
         "letter_formats": list(OutputFormat),

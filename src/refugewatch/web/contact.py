@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -33,7 +33,7 @@ from refugewatch.services.contact import (
 )
 from refugewatch.web.csrf import require_csrf
 from refugewatch.web.rendering import render_page
-from refugewatch.web.state import uow_factory_of, user_of
+from refugewatch.web.state import cipher_of, uow_factory_of, user_of
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -124,7 +124,10 @@ def parse_members(text: str, problems: list[str]) -> tuple[GroupMember, ...]:
 def report_from_fields(fields: Mapping[str, str], received_at: dt.datetime) -> ContactReport:
     """The report the form describes, or every problem with it at once."""
     problems: list[str] = []
-    get = lambda name: fields.get(name, "")  # noqa: E731 - a short local accessor
+
+    def get(name: str) -> str:
+        return fields.get(name, "")
+
     report = ContactReport(
         relation=parse_choice(ReporterRelation, get("relation"), "reporter", problems),
         reliability=get("reliability"),
@@ -144,8 +147,11 @@ def report_from_fields(fields: Mapping[str, str], received_at: dt.datetime) -> C
     return report
 
 
-def form_context(values: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+def form_context(
+    request: Request, values: Mapping[str, str], problems: list[str]
+) -> dict[str, Any]:
     return {
+        "locked": cipher_of(request) is None,
         "values": {name: values.get(name, "") for name in FIELDS},
         "problems": problems,
         "relations": list(ReporterRelation),
@@ -157,7 +163,7 @@ def form_context(values: Mapping[str, str], problems: list[str]) -> dict[str, An
 
 def contact_form(request: Request) -> HTMLResponse:
     defaults = {"consent": Disclosure.NONE.value, "status": Status.DETAINED.value}
-    return render_page(request, "contact.html", form_context(defaults, []))
+    return render_page(request, "contact.html", form_context(request, defaults, []))
 
 
 async def contact_submit(request: Request) -> Response:
@@ -167,12 +173,14 @@ async def contact_submit(request: Request) -> Response:
     try:
         report = report_from_fields(fields, dt.datetime.now(dt.UTC))
         document = await run_in_threadpool(
-            record_contact_report, uow_factory_of(request), report, actor=actor
+            lambda: record_contact_report(
+                uow_factory_of(request), report, actor=actor, cipher=cipher_of(request)
+            )
         )
     except ValidationError as exc:
-        context = form_context(fields, list(exc.problems))
+        context = form_context(request, fields, list(exc.problems))
         return render_page(request, "contact.html", context, status_code=422)
-    url = request.url_for("document", sha=document.sha256)
+    url = request.app.url_path_for("document", sha=document.sha256)
     return RedirectResponse(str(url), status_code=303)
 
 

@@ -105,10 +105,10 @@ async def login_submit(
         )
     except LoginFailedError as exc:
         limiter.record_failure(address)
-        response = _form(request, next, str(exc), username=username.strip(), status_code=401)
+        refusal = _form(request, next, str(exc), username=username.strip(), status_code=401)
         if exc.retry_after:
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+            refusal.headers["Retry-After"] = str(exc.retry_after)
+        return refusal
     sessions = sessions_of(request)
     sessions.end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(safe_next(next), status_code=303)

@@ -102,7 +102,7 @@ def load_claim(uow_factory: UowFactory, claim_id: str) -> Claim:
 
 
 def back_to(request: Request, case_id: str, section: str) -> RedirectResponse:
-    url = str(request.url_for("case", case_id=case_id)) + f"#{section}"
+    url = str(request.app.url_path_for("case", case_id=case_id)) + f"#{section}"
     return RedirectResponse(url, status_code=303)
 
 
@@ -126,7 +126,7 @@ async def review_claim_submit(request: Request, case_id: str, claim_id: str) -> 
     )
     holder = await run_in_threadpool(case_holding, uow_factory, reviewed)
     if holder is None:  # e.g. the only arrest claim rejected: the group is no case any more
-        url = str(request.url_for("document", sha=reviewed.document_sha256))
+        url = str(request.app.url_path_for("document", sha=reviewed.document_sha256))
         return RedirectResponse(f"{url}#{anchor_id(reviewed.id)}", status_code=303)
     return back_to(request, holder, f"claim-{claim_id}")
 
