@@ -1,7 +1,8 @@
 """CLI commands for human review and first-hand reports; importing this registers them on the app.
 
-`claims`, `review`, `merge`, `split`, `attach`, `disclosure` and `contact`: each parses, calls one
-service and renders its result; domain errors become one line and an exit code in cli._domain_errors.
+`claims`, `review`, `merge`, `split`, `attach`, `disclosure`, `reliability` and `contact`: each
+parses, calls one service and renders its result; domain errors become one line and an exit code
+in cli._domain_errors.
 """
 
 from __future__ import annotations
@@ -173,6 +174,21 @@ def disclosure(
             open_store(settings), case_id, level, note, actor=settings.user, reason=reason
         )
     console.print(f"{case.id}: disclosure {case.disclosure.value}", markup=False)
+
+
+@app.command("reliability")
+def reliability(
+    document: Annotated[str, typer.Argument(help="Document id (sha256 or a prefix).")],
+    grade: Annotated[str, typer.Argument(help="Admiralty grade A1..F6, e.g. B2.")],
+    reason: Annotated[str, typer.Option("--reason", help=REASON_HELP)],
+) -> None:
+    """Grade a document's source reliability (admiralty A1..F6); its claims take the grade."""
+    settings = _settings()
+    with _domain_errors():
+        graded = review.set_reliability(
+            open_store(settings), document, grade, actor=settings.user, reason=reason
+        )
+    console.print(f"document {graded.short_id}: reliability {graded.reliability}", markup=False)
 
 
 @app.command("contact")

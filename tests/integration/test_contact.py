@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 
 from refugewatch.config import Settings
 from refugewatch.errors import CryptoError, ValidationError
-from refugewatch.security.crypto import FieldCipher
-from refugewatch.security.keys import generate_data_key
 from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import ClaimKind
 from refugewatch.model.counts import Count
 from refugewatch.model.dates import FuzzyDate
 from refugewatch.model.documents import Sensitivity, SourceType
 from refugewatch.model.extraction import Status, VulnerabilityKind
+from refugewatch.security.crypto import FieldCipher
+from refugewatch.security.keys import generate_data_key
 from refugewatch.services.cases import rebuild_cases
 from refugewatch.services.contact import (
     ContactReport,

@@ -87,6 +87,8 @@ SIZE_RULES: Rules = (
     (ChoiceRule.MOST_SOURCES, most_sources),
     (ChoiceRule.MOST_RECENT, most_recent),
 )
+
+
 def country_rules(place: Option | None) -> Rules:
     """The country of arrest follows the report that named the displayed place of arrest: a
     follow-up that only says where the group is held now ("in China") must not move Mong Cai to
@@ -97,6 +99,7 @@ def country_rules(place: Option | None) -> Rules:
         (ChoiceRule.MOST_SOURCES, most_sources),
         (ChoiceRule.MOST_RECENT, most_recent),
     )
+
 
 STATUS_RULES: Rules = (
     (ChoiceRule.REVIEWER, reviewer),

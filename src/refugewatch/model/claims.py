@@ -150,7 +150,9 @@ class _ClaimFactory:
     reliability: str | None
 
     def evidence(self, span: Span) -> Evidence:
-        return Evidence(self.document_sha256, self.cleaner_version, span.start, span.end, span.quote)
+        return Evidence(
+            self.document_sha256, self.cleaner_version, span.start, span.end, span.quote
+        )
 
     def make(self, kind: ClaimKind, values: Values, span: Span, **kw: object) -> Claim:
         claim = Claim(
@@ -243,7 +245,11 @@ class _ClaimFactory:
     def from_appeal(self, appeal: Appeal) -> Claim:
         return self.make(
             ClaimKind.APPEAL,
-            {"sender": appeal.sender, "addressee": appeal.addressee, "asks": "; ".join(appeal.asks)},
+            {
+                "sender": appeal.sender,
+                "addressee": appeal.addressee,
+                "asks": "; ".join(appeal.asks),
+            },
             appeal.evidence,
             date=appeal.date,
             confidence=appeal.confidence,
@@ -293,7 +299,10 @@ def incident_from_claims(claims: Sequence[Claim]) -> Incident | None:
         status_date=status.effective_date if status else FuzzyDate.unknown(),
         last_known_place=_str(status.effective_values.get("last_known_place")) if status else None,
         vulnerable=tuple(
-            (VulnerabilityKind(str(c.effective_values["kind"])), _int(c.effective_values["count"]) or 0)
+            (
+                VulnerabilityKind(str(c.effective_values["kind"])),
+                _int(c.effective_values["count"]) or 0,
+            )
             for c in live
             if c.kind is ClaimKind.VULNERABILITY
         ),

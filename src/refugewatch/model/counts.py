@@ -50,7 +50,9 @@ class Count:
     @property
     def headline(self) -> int | None:
         """The single figure the interchange format and tables show (a range shows its low end)."""
-        return self.best if self.best is not None else self.low if self.low is not None else self.high
+        return (
+            self.best if self.best is not None else self.low if self.low is not None else self.high
+        )
 
     def is_compatible(self, other: Count) -> bool:
         """Could both describe the same group? ("about 60", "over 50" and "62" all can.)"""

@@ -1,4 +1,5 @@
-"""Human review: accept, reject or edit a claim; merge, split and attach cases; set disclosure.
+"""Human review: accept, reject or edit a claim; merge, split and attach cases; set disclosure;
+grade a document's reliability.
 
 Every action takes who did it and why, is validated as a whole (all problems in one
 ValidationError), is written as audit events in the hash chain (the claim's or case's own target,
@@ -32,7 +33,7 @@ from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import Claim, ClaimKind, ReviewState, Scalar
 from refugewatch.model.counts import Qualifier
 from refugewatch.model.dates import FuzzyDate
-from refugewatch.model.documents import Sensitivity
+from refugewatch.model.documents import Document, Sensitivity
 from refugewatch.model.extraction import Measure, Status, VulnerabilityKind
 from refugewatch.services.cases import UowFactory, rebuild_in
 from refugewatch.store.protocols import (
@@ -461,6 +462,62 @@ def set_disclosure(
         )
         uow.commit()
     return updated
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+# Every grade a reviewer may give, in scale order: source reliability A (reliable) .. F (cannot be
+# judged) times information credibility 1 (confirmed) .. 6 (cannot be judged). The same scale as
+# model.documents.DEFAULT_RELIABILITY and services.contact.ADMIRALTY_GRADE (which imports this
+# module, so the list lives here).
+ADMIRALTY_GRADES: tuple[str, ...] = tuple(f"{s}{c}" for s in "ABCDEF" for c in "123456")
+
+
+def set_reliability(
+    uow_factory: UowFactory, document_sha256: str, grade: str, *, actor: str, reason: str
+) -> Document:
+    """Grade a document on the admiralty scale ("B2"); its claims take the grade with it.
+
+    The grade is stored on the document, which ingest never rewrites, and re-extraction copies it
+    from there into the new claims, so a reviewer's grade outlives both. `document_sha256` may be
+    a unique prefix. Returns the document as it now reads.
+    """
+    wanted = grade.strip().upper()
+    problems = _who_and_why(actor, reason)
+    if wanted not in ADMIRALTY_GRADES:
+        problems.append(
+            f"reliability {grade!r} is not an admiralty grade: a letter A-F for the source "
+            "and a digit 1-6 for the information, such as B2"
+        )
+    with uow_factory() as uow:
+        document = uow.documents.get(document_sha256)
+        if document is None:
+            raise NotFoundError(f"there is no document {document_sha256!r}; check its sha256")
+        if not problems and wanted == document.reliability:
+            problems.append(f"document {document.short_id} is already graded {wanted}")
+        _refuse(problems)
+        graded = _grade_document(uow, document, wanted, actor, reason)
+        uow.commit()
+    return graded
+
+
+def _grade_document(
+    uow: UnitOfWork, document: Document, grade: str, actor: str, reason: str
+) -> Document:
+    """Store the grade, rebuild, and record it on the document and every case it informs."""
+    keys = {c.incident_key for c in uow.claims.for_document(document.sha256) if c.incident_key}
+    before_cases = uow.cases.list()
+    uow.documents.set_reliability(document.sha256, grade)
+    rebuild_in(uow, actor)
+    holding = [c.id for c in (*before_cases, *uow.cases.list()) if keys & set(c.incident_keys)]
+    case_ids = list(dict.fromkeys(holding))
+    before, after = {"reliability": document.reliability}, {"reliability": grade}
+    details: dict[str, Scalar] = {"document": document.sha256, "cases": ",".join(case_ids)}
+    action = "document.reliability"
+    append_event(uow, actor, action, document.sha256, before, after, reason, details)
+    for case_id in case_ids:
+        append_event(uow, actor, action, case_id, before, after, reason, details)
+    return uow.documents.get(document.sha256) or document
 
 
 # --- shared steps --------------------------------------------------------------------------------

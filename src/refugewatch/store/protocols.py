@@ -182,6 +182,11 @@ class DocumentRepository(Protocol):
         """The ciphertexts of a sealed document, or None for a document stored in the clear."""
         ...
 
+    def set_reliability(self, sha256: str, grade: str) -> None:
+        """Set a stored document's admiralty grade and the grade of every claim it holds
+        (a reviewer's judgement; the caller has validated `grade`)."""
+        ...
+
 
 class ClaimRepository(Protocol):
     def replace_for_document(self, document_sha256: str, claims: Sequence[Claim]) -> None:

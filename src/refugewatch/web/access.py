@@ -34,9 +34,9 @@ API_PREFIX = "/api/"
 SCHEMA_PATH = "/openapi.json"
 
 # (path template, method) -> lowest role allowed, or OPEN. HEAD is checked as GET (Starlette
-# answers HEAD for GET routes). Viewers read; reviewers review claims and cases and record
-# consent; editors add material (uploads, contact reports) and draft and track letters;
-# admins may do everything.
+# answers HEAD for GET routes). Viewers read; reviewers review claims and cases, record consent
+# and grade documents' reliability; editors add material (uploads, contact reports) and draft and
+# track letters; admins may do everything.
 ROUTE_ROLES: Mapping[tuple[str, str], Role | None] = {
     ("/login", "GET"): OPEN,
     ("/login", "POST"): OPEN,
@@ -52,6 +52,7 @@ ROUTE_ROLES: Mapping[tuple[str, str], Role | None] = {
     ("/cases/{case_id}/split", "POST"): Role.REVIEWER,
     ("/cases/{case_id}/attach", "POST"): Role.REVIEWER,
     ("/cases/{case_id}/disclosure", "POST"): Role.REVIEWER,
+    ("/documents/{sha}/reliability", "POST"): Role.REVIEWER,
     ("/cases/{case_id}/letters", "POST"): Role.EDITOR,
     ("/cases/{case_id}/interventions/{intervention_id}/status", "POST"): Role.EDITOR,
     ("/upload", "GET"): Role.EDITOR,
@@ -72,6 +73,7 @@ ROUTE_ROLES: Mapping[tuple[str, str], Role | None] = {
     ("/api/cases/{case_id}/split", "POST"): Role.REVIEWER,
     ("/api/cases/{case_id}/attach", "POST"): Role.REVIEWER,
     ("/api/cases/{case_id}/disclosure", "POST"): Role.REVIEWER,
+    ("/api/documents/{sha}/reliability", "POST"): Role.REVIEWER,
     ("/api/cases/{case_id}/letters", "POST"): Role.EDITOR,
     ("/api/interventions/{intervention_id}/status", "POST"): Role.EDITOR,
     ("/api/contact-reports", "POST"): Role.EDITOR,

@@ -67,6 +67,11 @@ class DisclosureIn(BaseModel):
     reason: Reason
 
 
+class ReliabilityIn(BaseModel):
+    grade: str = Field(description="admiralty grade A1..F6: source A-F, information 1-6")
+    reason: Reason
+
+
 class LetterIn(BaseModel):
     kind: str = Field(description="letter | un_appeal | press_summary")
     format: str = Field(default=OutputFormat.PDF.value, description="md | html | pdf")
@@ -163,6 +168,16 @@ async def post_disclosure(
     return [case_summary_out(case)]
 
 
+async def post_reliability(request: Request, sha: str, body: ReliabilityIn) -> DocumentSummaryOut:
+    """Grade a document; its claims take the grade, and re-extraction keeps it."""
+    document = await run_in_threadpool(
+        lambda: review_service.set_reliability(
+            uow_factory_of(request), sha, body.grade, actor=actor(request), reason=body.reason
+        )
+    )
+    return document_summary_out(document)
+
+
 async def post_letter(request: Request, case_id: str, body: LetterIn) -> Response:
     """The draft as a file (PDF, Markdown or HTML); its intervention id in X-Intervention-Id."""
     drafted = await run_in_threadpool(
@@ -238,6 +253,7 @@ def add_routes(app: FastAPI) -> None:
         ("/api/cases/{case_id}/split", post_split, "api_split"),
         ("/api/cases/{case_id}/attach", post_attach, "api_attach"),
         ("/api/cases/{case_id}/disclosure", post_disclosure, "api_disclosure"),
+        ("/api/documents/{sha}/reliability", post_reliability, "api_reliability"),
         ("/api/cases/{case_id}/letters", post_letter, "api_letter"),
         ("/api/interventions/{intervention_id}/status", post_status, "api_status"),
         ("/api/contact-reports", post_contact_report, "api_contact_report"),

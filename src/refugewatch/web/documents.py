@@ -9,6 +9,7 @@ from refugewatch.security.crypto import FieldCipher
 from refugewatch.security.passwords import Role, allows
 from refugewatch.services import queries
 from refugewatch.services.protection_users import user_role
+from refugewatch.services.review import ADMIRALTY_GRADES
 from refugewatch.web.highlight import anchor_id, highlight, marks_for_claims
 from refugewatch.web.present import describe_claim
 from refugewatch.web.rendering import render_page
@@ -48,6 +49,7 @@ def document_page(request: Request, sha: str) -> HTMLResponse:
         "body": highlight(text, marks),
         "located": {m.anchor for m in marks},
         "anchor": anchor_id,
+        "grades": ADMIRALTY_GRADES,
     }
     return render_page(request, "document.html", context)
 

@@ -1,4 +1,5 @@
 """Review from the case page: accept, reject or edit a claim; merge, split, attach; consent.
+From the document page: its reliability grade.
 
 Each form posts to its own route, which calls services.review (validation, audit events and the
 case rebuild happen there, in one transaction) and redirects back to the case page (post/redirect/
@@ -216,6 +217,18 @@ async def disclosure_submit(
     return back_to(request, case_id, "consent")
 
 
+async def reliability_submit(
+    request: Request, sha: str, grade: Annotated[str, Form()] = "", reason: Reason = ""
+) -> RedirectResponse:
+    graded = await run_in_threadpool(
+        lambda: review_service.set_reliability(
+            uow_factory_of(request), sha, grade, actor=user_of(request).username, reason=reason
+        )
+    )
+    url = str(request.app.url_path_for("document", sha=graded.sha256))
+    return RedirectResponse(f"{url}#reliability", status_code=303)
+
+
 def add_routes(app: FastAPI) -> None:
     for path, endpoint, name in (
         ("/cases/{case_id}/claims/{claim_id}/review", review_claim_submit, "review_claim"),
@@ -223,6 +236,7 @@ def add_routes(app: FastAPI) -> None:
         ("/cases/{case_id}/split", split_submit, "split_case"),
         ("/cases/{case_id}/attach", attach_submit, "attach_document"),
         ("/cases/{case_id}/disclosure", disclosure_submit, "set_disclosure"),
+        ("/documents/{sha}/reliability", reliability_submit, "set_reliability"),
     ):
         app.add_api_route(
             path,

@@ -7,12 +7,17 @@ import re
 
 import sqlalchemy as sa
 
-from refugewatch.errors import DuplicateDocumentError, StorageError, ValidationError
+from refugewatch.errors import (
+    DuplicateDocumentError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
 from refugewatch.model.documents import Document
 from refugewatch.store.protocols import SealedDocument
 from refugewatch.store.sql import mapping
 from refugewatch.store.sql.connection import ConnectionHolder, storage_error
-from refugewatch.store.sql.tables import document_originals, documents
+from refugewatch.store.sql.tables import claims, document_originals, documents
 
 # Shortest prefix accepted as a document id: 8 hex digits leave a 1-in-4-billion chance that two
 # documents share it, and the lookup still refuses a prefix that does match two.
@@ -68,6 +73,19 @@ class SqlDocumentRepository:
         if row is None or row.clean_text_ciphertext is None:
             return None
         return SealedDocument(sha256, bytes(row.bytes), bytes(row.clean_text_ciphertext))
+
+    def set_reliability(self, sha256: str, grade: str) -> None:
+        """Set the document's admiralty grade and its claims' (claims carry their own copy so
+        listings and outputs need no join); an unknown sha256 raises NotFoundError."""
+        key = sha256.strip().lower()
+        updated = self._db.execute(
+            documents.update().where(documents.c.sha256 == key).values(reliability=grade)
+        )
+        if updated.rowcount == 0:
+            raise NotFoundError(f"there is no document {sha256!r}")
+        self._db.execute(
+            claims.update().where(claims.c.document_sha256 == key).values(reliability=grade)
+        )
 
     def exists(self, sha256: str) -> bool:
         query = sa.select(documents.c.sha256).where(documents.c.sha256 == sha256.lower())
