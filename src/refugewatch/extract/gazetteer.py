@@ -25,6 +25,7 @@ import functools
 import io
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -641,6 +642,10 @@ def _build_index(places: Sequence[Place]) -> dict[str, Place | None]:
 # ---------------------------------------------------------------------------------------------
 # The gazetteer
 
+# Texts whose mentions a gazetteer remembers (oldest forgotten first): one document's worth of
+# repeated searches, not an unbounded memory of every text seen.
+FIND_CACHE_SIZE = 8
+
 
 class Gazetteer:
     """Places with their aliases, searchable in text and by name."""
@@ -650,6 +655,9 @@ class Gazetteer:
         self._by_id = {place.id: place for place in self._places}
         self._index = _build_index(self._places)
         self._matchers = _compile_matchers(key for key in self._index if key)
+        # The incident and statistics stages search the same document: remember the last few.
+        self._found: dict[str, tuple[PlaceMention, ...]] = {}
+        self._found_lock = threading.Lock()  # web requests extract in worker threads
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -669,6 +677,17 @@ class Gazetteer:
 
     def find(self, text: str) -> list[PlaceMention]:
         """Every place named in the text, in order; overlapping names resolve to the longest."""
+        with self._found_lock:
+            found = self._found.get(text)
+        if found is None:
+            found = tuple(self._find(text))
+            with self._found_lock:
+                if len(self._found) >= FIND_CACHE_SIZE:
+                    self._found.pop(next(iter(self._found)))
+                self._found[text] = found
+        return list(found)
+
+    def _find(self, text: str) -> list[PlaceMention]:
         folded, offsets = _fold(text)
         mentions = []
         for start, end, key in _select_longest(self._candidates(folded)):

@@ -8,6 +8,7 @@ text, so an evidence quote is `text[start:end]` exactly.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -41,6 +42,19 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences in order, trimmed of surrounding whitespace, offsets into `text`."""
+    return list(_split_cached(text))
+
+
+# Statistics, appeals and incidents each split the same document; split it once.
+SPLIT_CACHE_SIZE = 16
+
+
+@functools.lru_cache(maxsize=SPLIT_CACHE_SIZE)
+def _split_cached(text: str) -> tuple[Sentence, ...]:
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[Sentence]:
     cuts = sorted(_cut_points(text) | {0, len(text)})
     paragraph_starts = [m.end() for m in _BLANK_LINE.finditer(text)]
     sentences: list[Sentence] = []
