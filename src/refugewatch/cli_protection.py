@@ -61,8 +61,11 @@ def unlock(settings: Settings, store: UowFactory) -> FieldCipher:
 
 def cipher_for(settings: Settings, store: UowFactory, required: bool) -> FieldCipher | None:
     """For commands that work with or without the key (ingest, document views): unlock when
-    required (prompting if need be) or when a passphrase file is configured; else None."""
-    if required or settings.passphrase_file is not None:
+    required (prompting if need be), or when a passphrase file is configured and a data key
+    exists; else None."""
+    if required:
+        return unlock(settings, store)
+    if settings.passphrase_file is not None and protection_keys.key_status(store).initialised:
         return unlock(settings, store)
     return None
 

@@ -16,7 +16,6 @@ from rich.table import Table
 
 from refugewatch.bootstrap import open_store
 from refugewatch.cli import _domain_errors, _settings, app, console
-from refugewatch.cli_protection import cipher_for
 from refugewatch.errors import ValidationError
 from refugewatch.extract.numbers import parse_count
 from refugewatch.model.cases import Disclosure
@@ -213,6 +212,8 @@ def contact(
     ] = None,
 ) -> None:
     """Record a first-hand contact report (confidential) and link it to its case."""
+    from refugewatch.cli_protection import cipher_for  # sibling command module: import late
+
     settings = _settings()
     with _domain_errors():
         report = ContactReport(
