@@ -188,7 +188,7 @@ COUNT_REACH = 32
 
 # Where a count can be: a digit, a number word or a vague quantity word.
 COUNT_ANCHOR = re.compile(
-    rf"\d|(?<![\w'’])(?:{_WORD}|dozens?|number|several|scores|handful|few|tens|hundreds"
+    rf"(?<!\d)\d|(?<![\w'’])(?:{_WORD}|dozens?|number|several|scores|handful|few|tens|hundreds"
     rf"|thousands)(?!\w)",
     re.IGNORECASE,
 )
