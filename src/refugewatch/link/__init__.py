@@ -6,6 +6,6 @@ rules and the measured figures.
 """
 
 from refugewatch.link.cluster import LINK_THRESHOLD, case_id_for, link_incidents
-from refugewatch.link.items import LinkItem, context_around
+from refugewatch.link.items import LinkItem
 
-__all__ = ["LINK_THRESHOLD", "LinkItem", "case_id_for", "context_around", "link_incidents"]
+__all__ = ["LINK_THRESHOLD", "LinkItem", "case_id_for", "link_incidents"]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from refugewatch.model.dates import FuzzyDate
-from refugewatch.model.extraction import Incident, Span
+from refugewatch.model.extraction import Incident
 
 # claims.incident_key writes "<sha256[:12]>#<index>"; the index lets a sub-group find its parent.
 _KEY_INDEX = re.compile(r"#(\d+)$")
@@ -26,15 +26,3 @@ def index_in_document(item: LinkItem, position: int) -> int:
     """The incident's index within its document: from the key when it says, else its position."""
     match = _KEY_INDEX.search(item.key)
     return int(match.group(1)) if match else position
-
-
-# Characters of text either side of an incident's evidence that its wording is compared on: a
-# sentence or two each way carries the names, places and circumstances reports share.
-CONTEXT_CHARS = 0
-
-
-def context_around(text: str, evidence: Span) -> str:
-    """The incident's evidence with the text around it, for wording similarity."""
-    if text[evidence.start : evidence.end] != evidence.quote:
-        return evidence.quote  # the text changed since extraction: the quote alone is safe
-    return text[max(0, evidence.start - CONTEXT_CHARS) : evidence.end + CONTEXT_CHARS]

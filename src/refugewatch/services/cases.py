@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from refugewatch.cases import build_cases
-from refugewatch.link import LinkItem, context_around, link_incidents
+from refugewatch.link import LinkItem, link_incidents
 from refugewatch.model.cases import Case, Disclosure
 from refugewatch.model.claims import Claim, incident_from_claims
 from refugewatch.model.documents import Document
@@ -59,7 +59,7 @@ def link_items(documents: Sequence[Document], claims: Sequence[Claim]) -> list[L
                 published=document.published,
                 outlet=document.collector or document.outlet,
                 incident=incident,
-                context=context_around(document.clean_text, incident.evidence),
+                context=incident.evidence.quote,
             )
         )
     return items
@@ -133,7 +133,9 @@ _REPLAY: dict[OverrideKind, Callable[[list[set[str]], CaseOverride], list[set[st
 
 def compute_stored_cases(uow: UnitOfWork) -> list[Case]:
     """The cases the stored documents, claims and overrides give now (nothing is written)."""
-    return compute_cases(uow.documents.list(), uow.claims.list(), uow.case_overrides.list())
+    # Linking reads metadata and claims only: leave every original file's bytes in the store.
+    documents = uow.documents.list(with_originals=False)
+    return compute_cases(documents, uow.claims.list(), uow.case_overrides.list())
 
 
 def rebuild_in(uow: UnitOfWork, actor: str) -> RebuildReport:

@@ -16,7 +16,7 @@ from refugewatch.config import Settings
 from refugewatch.errors import IngestError
 from refugewatch.extract.interchange import to_interchange
 from refugewatch.ingest import discover, load_document
-from refugewatch.link import LinkItem, case_id_for, context_around, link_incidents
+from refugewatch.link import LinkItem, case_id_for, link_incidents
 from refugewatch.model.claims import incident_key
 from refugewatch.model.documents import Document
 from refugewatch.model.extraction import Extraction
@@ -82,7 +82,7 @@ def _link_batch(done: Sequence[_Extracted]) -> dict[str, str]:
             published=item.document.published,
             outlet=item.document.collector or item.document.outlet,
             incident=incident,
-            context=context_around(item.document.clean_text, incident.evidence),
+            context=incident.evidence.quote,
         )
         for item in done
         for i, incident in enumerate(item.extraction.incidents)

@@ -123,7 +123,8 @@ def export_cases(
 
 
 def _documents(uow: UnitOfWork) -> dict[str, Document]:
-    return {d.sha256: d for d in uow.documents.list()}
+    # Exports cite metadata; the original bytes stay in the store.
+    return {d.sha256: d for d in uow.documents.list(with_originals=False)}
 
 
 def _releases(
