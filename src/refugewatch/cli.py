@@ -183,7 +183,7 @@ def show_case(
     """Show one case: state, conflicts, timeline and sources."""
     settings = _settings()
     with _domain_errors():
-        day = _parse_day(as_of, "--as-of") if as_of else None
+        day = _parse_day(as_of, "--as-of")
         detail = queries.get_case(open_store(settings), case_id, as_of=day)
     data = case_json(detail)
     if as_json:
@@ -192,11 +192,14 @@ def show_case(
     _print_case(data)
 
 
-def _parse_day(raw: str, option: str) -> dt.date:
+def _parse_day(raw: str | None, option: str) -> dt.date | None:
+    """An --as-of / --since style option as a date (None when not given)."""
+    if raw is None:
+        return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError([f"{option} {raw!r} is not a date like 2015-11-24"]) from None
+        raise ValidationError([f"{option} {raw!r} is not a date such as 2015-11-24"]) from None
 
 
 def _print_case(data: dict[str, object]) -> None:

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from refugewatch.bootstrap import open_store
-from refugewatch.cli import _domain_errors, _settings, app, console, errors
+from refugewatch.cli import _domain_errors, _parse_day, _settings, app, console, errors
 from refugewatch.errors import ValidationError
 from refugewatch.outputs import DraftKind
 from refugewatch.risk import Alert, Assessment
@@ -36,17 +36,8 @@ intervention_app = typer.Typer(
 app.add_typer(intervention_app, name="intervention")
 
 
-def _day(raw: str | None, option: str) -> dt.date | None:
-    if raw is None:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError([f"{option} {raw!r} is not a date such as 2015-11-24"]) from None
-
-
 def _today_or(raw: str | None, option: str) -> dt.date:
-    return _day(raw, option) or dt.date.today()
+    return _parse_day(raw, option) or dt.date.today()
 
 
 # -- urgency and alerts -------------------------------------------------------------------------
@@ -105,7 +96,7 @@ def show_alerts(
     settings = _settings()
     with _domain_errors():
         end = _today_or(as_of, "--as-of")
-        start = _day(since, "--since") or end - dt.timedelta(
+        start = _parse_day(since, "--since") or end - dt.timedelta(
             days=urgency.DEFAULT_ALERT_LOOKBACK_DAYS
         )
         store = open_store(settings)
@@ -161,7 +152,7 @@ def draft_letter(
         _check_out(fmt, out)
         made = advocacy.draft_for_case(
             open_store(settings), case_id, draft_kind, fmt,
-            actor=settings.user, as_of=_day(as_of, "--as-of"), language=lang,
+            actor=settings.user, as_of=_parse_day(as_of, "--as-of"), language=lang,
         )  # fmt: skip
         if out is not None:
             _write(out, made.output)
@@ -245,7 +236,7 @@ def set_status(
         reply = _read_reply(reply_file, settings.max_file_bytes) if reply_file else None
         updated = advocacy.set_intervention_status(
             open_store(settings), intervention_id, status,
-            actor=settings.user, reply=reply, on=_day(on, "--on"),
+            actor=settings.user, reply=reply, on=_parse_day(on, "--on"),
         )  # fmt: skip
     day = updated.date.isoformat() if updated.date else "undated"
     console.print(f"{updated.id}: {updated.status.value} ({day})", markup=False)
