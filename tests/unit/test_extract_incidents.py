@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from refugewatch.extract.pipeline import extract
-from refugewatch.model.counts import Qualifier
+from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate
 from refugewatch.model.extraction import Incident, Status, VulnerabilityKind
 
@@ -474,3 +474,62 @@ def test_background_about_trafficking_is_not_a_member() -> None:
         "Many North Korean women in China are sold to Chinese men, rights groups say."
     )
     assert only(text).vulnerable_count(VulnerabilityKind.TRAFFICKING_SURVIVORS) == 0
+
+
+def test_arrest_named_in_an_after_clause_dates_and_places_the_arrest() -> None:
+    incident = only(
+        "A North Korean man was sent back to North Korea last month after being detained by "
+        "Russian migration officers in Khabarovsk in April."
+    )
+    assert incident.apprehended_date.to_edtf() == "2021-04"
+    assert incident.apprehended_place == "Khabarovsk"
+    assert incident.apprehended_by is not None and "migration officers" in incident.apprehended_by
+    assert incident.status is Status.REPATRIATED
+
+
+def test_nearest_count_says_how_many_were_trafficked() -> None:
+    text = (
+        "Seven North Korean women, three of whom had been sold to Chinese men, were arrested "
+        "in Yanji on Monday."
+    )
+    assert only(text).vulnerable_count(VulnerabilityKind.TRAFFICKING_SURVIVORS) == 3
+
+
+@pytest.mark.parametrize(
+    ("delay", "expected"),
+    [("four days later", "2021-06-12"), ("the next day", "2021-06-09"),
+     ("a week later", "2021-06-15")],
+    ids=["days-later", "next-day", "week-later"],
+)  # fmt: skip
+def test_handover_dated_by_a_delay_after_the_arrest(delay: str, expected: str) -> None:
+    text = (
+        "Vietnamese police caught 11 North Koreans in Lang Son province on June 8 and handed "
+        f"them over to Chinese police at the Friendship Pass {delay}."
+    )
+    incident = only(text)
+    assert incident.apprehended_date.to_edtf() == "2021-06-08"
+    assert [step.date.to_edtf() for step in incident.custody_chain] == [expected]
+
+
+def test_group_named_after_contact_was_lost_with_is_a_group() -> None:
+    text = (
+        "Contact was lost with three North Korean teenagers on June 10 after they were stopped "
+        "by Lao police near Luang Namtha. Their whereabouts remain unknown."
+    )
+    incident = only(text)
+    assert incident.people.headline == 3
+    assert incident.status is Status.MISSING
+    assert incident.apprehended_place == "Luang Namtha"
+
+
+def test_the_couple_continues_the_story_of_a_couple() -> None:
+    text = (
+        "Mongolian border troops detained a North Korean couple on June 3. The couple were "
+        "taken to a facility near Ulaanbaatar."
+    )
+    assert [step.place for step in only(text).custody_chain] == ["Ulaanbaatar"]
+
+
+def test_rounded_dozens_are_about_counts() -> None:
+    incident = only("Chinese authorities repatriated some two dozen North Koreans on June 2.")
+    assert incident.people == Count.about(24)

@@ -23,6 +23,8 @@ PARSED = [
     ("30 thousand", Count.exact(30000)),
     ("a dozen", Count.about(12)),
     ("half a dozen", Count.about(6)),
+    ("two dozen", Count.about(24)),
+    ("some three dozen", Count.about(36)),
     ("more than 400", Count.at_least(400)),
     ("over 50", Count.at_least(50)),
     ("at least 41", Count.at_least(41)),

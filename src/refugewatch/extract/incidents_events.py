@@ -40,6 +40,9 @@ _TO_PROTECTION = re.compile(
 _DOCUMENT_IN_TRIGGER = re.compile(
     r"\b(?:letter|report|message|cable|statement|note|petition|document)s?\b", re.I
 )
+# "after being detained", "since being caught": the arrest that began the detention, not a
+# statement that the group is still held.
+_ARREST_CLAUSE_BEFORE = re.compile(r"\b(?:after|upon|on|since|before|following)\s+$", re.I)
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
 
 
@@ -117,6 +120,9 @@ def _classify(label: str, text: str, match: re.Match[str]) -> EventKind | None:
     word = match.group(0).lower()
     if label == "apprehension":
         return _refine_apprehension(word, text, match)
+    if label == "held" and word == "being detained":
+        if _ARREST_CLAUSE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            return EventKind.APPREHENSION
     if label == "return" or (label == "transfer" and " back" in word):
         return _refine_return(word, after, text[max(0, match.start() - 25) : match.start()])
     if label == "transfer" and _TO_PROTECTION.match(after):

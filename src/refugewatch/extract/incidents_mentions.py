@@ -113,6 +113,13 @@ _MEMBER_BEFORE = re.compile(
     r"with|plus|and their|along with|consisting of|made up of)\s+(?:[\w,-]+\s+){0,8}$)",
     re.IGNORECASE,
 )
+# "contact was lost with three teenagers", "spoke with two defectors": "with" names the group
+# itself here, not members listed after it.
+_CONTACT_WITH = re.compile(
+    r"\b(?:lost|contact|touch|spoke|spoken|talked|met|meeting|interview(?:ed)?|communication)"
+    r"\s+with\s+(?:[\w,-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _COMPOSITION_NOUNS = frozenset(
     [
         "men",
@@ -417,7 +424,8 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
     for i, mention in enumerate(mentions):
         rel = mention.start - sentence.start
         before = sentence.text[max(0, rel - 80) : rel]
-        if _MEMBER_BEFORE.search(before) or (i > 0 and _in_aside(sentence, out, mention)):
+        listed = _MEMBER_BEFORE.search(before) and not _CONTACT_WITH.search(before)
+        if listed or (i > 0 and _in_aside(sentence, out, mention)):
             out.append(replace(mention, member=True))
         else:
             out.append(mention)

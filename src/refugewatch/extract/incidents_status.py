@@ -8,6 +8,7 @@ repatriated" leaves the group detained; "released rather than repatriated" is a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -16,7 +17,7 @@ from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
 from refugewatch.extract.incidents_places import EXCLUDED_COUNTRIES, FACILITY
 from refugewatch.extract.patterns import EventKind
-from refugewatch.model.dates import FuzzyDate
+from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.extraction import CustodyStep, Span, Status
 
 # Which event decides the status when several are reported, most consequential first.
@@ -254,7 +255,7 @@ def _custodian(window: str) -> str | None:
 
 
 def _nearest_date(ctx: DocContext, event: Event) -> FuzzyDate:
-    best: tuple[int, FuzzyDate] | None = None
+    best: tuple[int, FuzzyDate, int] | None = None
     sentence = ctx.sentences[event.sentence]
     for mention in ctx.dates.get(event.sentence, []):
         if not mention.value.is_known or _is_reporting(
@@ -263,8 +264,36 @@ def _nearest_date(ctx: DocContext, event: Event) -> FuzzyDate:
             continue
         distance = abs(mention.start - event.start)
         if best is None or distance < best[0]:
-            best = (distance, mention.value)
-    return best[1] if best else FuzzyDate.unknown()
+            best = (distance, mention.value, mention.start)
+    if best is None:
+        return FuzzyDate.unknown()
+    if best[2] < event.start:
+        return _shift_by_delay(sentence.text, event.end - sentence.start, best[1])
+    return best[1]
+
+
+# "handed them over ... four days later", "the next day": a delay counted from the date the
+# sentence gave just before, so the step gets its own day instead of the arrest's.
+_DELAY_AFTER = re.compile(
+    r"^[^.;]{0,90}?\b(?:(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?P<unit>days?|weeks?)\s+later|the (?:next|following) day)\b",
+    re.IGNORECASE,
+)
+_DELAY_WORDS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+
+def _shift_by_delay(text: str, rel_end: int, base: FuzzyDate) -> FuzzyDate:
+    delay = _DELAY_AFTER.search(text[rel_end:])
+    if delay is None or base.precision is not Precision.DAY or base.earliest is None:
+        return base
+    count = delay.group("n")
+    days = 1 if count is None else int(count) if count.isdigit() else _DELAY_WORDS[count.lower()]
+    if delay.group("unit") and delay.group("unit").lower().startswith("week"):
+        days *= 7
+    return FuzzyDate.from_date(base.earliest + dt.timedelta(days=days))
 
 
 def _is_reporting(text: str, rel: int) -> bool:

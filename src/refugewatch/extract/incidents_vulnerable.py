@@ -47,6 +47,11 @@ _MONTHS_OLD = re.compile(
     r"eleven)-month-old\b",
     re.IGNORECASE,
 )
+_TRAFFICKED_COUNT = re.compile(
+    rf"\b{_COUNT_WORD}\s+(?:[\w-]+\s+){{0,3}}(?:women|girls|people|"
+    r"North Koreans|defectors|refugees|of them|of whom)\b",
+    re.IGNORECASE,
+)
 _COUNTED_BEFORE = re.compile(rf"\b{_COUNT_WORD}\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE)
 
 
@@ -146,12 +151,8 @@ def _trafficked(text: str, group_size: int) -> int:
     best = 0
     for match in p.TRAFFICKED.finditer(text):
         window = text[max(0, match.start() - 70) : match.start()]
-        counted = re.search(
-            rf"\b{_COUNT_WORD}\s+(?:[\w-]+\s+){{0,3}}(?:women|girls|people|"
-            r"North Koreans|defectors|refugees|of them)\b",
-            window,
-            re.IGNORECASE,
-        )
+        # The count nearest the phrase: "Seven women, three of whom had been sold" is three.
+        counted = _last(_TRAFFICKED_COUNT.finditer(window))
         if counted:
             best = max(best, _as_number(counted.group("n")))
         elif re.search(r"\b(?:they|the refugees|the women|all)\b", window, re.IGNORECASE):
@@ -159,6 +160,13 @@ def _trafficked(text: str, group_size: int) -> int:
         else:
             best = max(best, 1)
     return best
+
+
+def _last(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
+    found = None
+    for found in matches:
+        pass
+    return found
 
 
 def _as_number(token: str) -> int:

@@ -35,8 +35,12 @@ TENS_WORDS: dict[str, int] = {
 }  # fmt: skip
 SCALE_WORDS: dict[str, int] = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
-# "a dozen" is how reporters round twelve; "half a dozen" six. Both are approximations.
-DOZEN_PHRASES: dict[str, int] = {"half a dozen": 6, "a dozen": 12, "one dozen": 12}
+# "a dozen" is how reporters round twelve; "half a dozen" six, "two dozen" 24. All are
+# approximations.
+DOZEN_PHRASES: dict[str, int] = {
+    "half a dozen": 6, "a dozen": 12, "one dozen": 12, "two dozen": 24, "three dozen": 36,
+    "four dozen": 48, "five dozen": 60,
+}  # fmt: skip
 
 # --- qualifiers (corpus README, "Annotation conventions") ------------------------------------
 
@@ -154,7 +158,7 @@ _WORD = _alternation([*UNIT_WORDS, *TENS_WORDS, *SCALE_WORDS])
 _WORDS_NUMBER = rf"(?:{_WORD})(?:(?:[\s-]+|\s+and\s+(?=(?:{_WORD})\b))(?:{_WORD}))*"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DIGITS_SCALED = rf"{_DIGITS}(?:\s*(?:{_alternation(SCALE_WORDS)}))?"
-_DOZEN = _alternation(DOZEN_PHRASES)
+_DOZEN = _alternation(DOZEN_PHRASES).replace(r"\ ", r"\s+")  # wrapped lines: "two\ndozen"
 _NUMBER = rf"(?:{_DOZEN}|{_DIGITS_SCALED}|{_WORDS_NUMBER})"
 _QUAL = _alternation(QUALIFIER_PHRASES)
 _GROUP = _alternation(GROUP_PHRASES)
@@ -327,7 +331,7 @@ def _qualifier_of(match: re.Match[str]) -> Qualifier:
     qual = match.group("qual")
     if qual:
         return QUALIFIER_PHRASES[re.sub(r"\s+", " ", qual.lower())]
-    if match.group("low").lower() in {"half a dozen", "a dozen", "one dozen"}:
+    if re.sub(r"\s+", " ", match.group("low").lower()) in DOZEN_PHRASES:
         return Qualifier.ABOUT
     return Qualifier.EXACT
 

@@ -200,6 +200,7 @@ LARGE_GROUP_MIN = 1000
 ANAPHORA = re.compile(
     r"\b(?:they|them|their|the group|this group|that group|the refugees|the defectors|"
     r"the North Koreans|the asylum[- ]seekers|the family|the escapees|the nine|the \w+ of them|"
+    r"the couple|the pair|the detainees|the teenagers|the children|the migrants|"
     r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
     r"the would-be defectors|the women|the men|the defector|the refugee|the man|the woman|"
     r"the arrests?|the detentions?|"
@@ -252,7 +253,8 @@ _AGENCY_NOUN = _words(
 _NAT = _words(*(name.title() for name in NATIONALITY_ADJECTIVES))
 AGENCY = re.compile(
     rf"\b(?:(?:{_NAT})\s+)?(?:(?:government|local|provincial|district|state|border|traffic|"
-    rf"security|immigration|public security|military|armed)\s+)?(?:{_AGENCY_NOUN})\b"
+    rf"security|immigration|migration|customs|plainclothes|undercover|public security|military|"
+    rf"armed)\s+)?(?:{_AGENCY_NOUN})\b"
     r"(?-i:\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+(?:district|province|city|county))?)?",
     re.IGNORECASE,
 )
