@@ -36,6 +36,10 @@ RESOLVED = [
     ("weekday-same-day", "arrested on Saturday", "Saturday", "2015-11-21"),
     ("last-weekday", "arrested last Saturday", "last Saturday", "2015-11-14"),
     ("yesterday", "detained yesterday", "yesterday", "2015-11-20"),
+    ("nth-of-month", "caught on the 7th, they", "the 7th", "2015-11-07"),
+    ("nth-after-pub-day", "caught on the 28th.", "the 28th", "2015-10-28"),
+    ("nth-of-this-month", "on the 9th of this month", "the 9th of this month", "2015-11-09"),
+    ("nth-of-last-month", "on the 20th of last month", "the 20th of last month", "2015-10-20"),
     ("last-week", "arrested last week", "last week", "2015-11"),
     ("last-month", "arrested last month", "last month", "2015-10"),
     ("earlier-this-month", "arrested earlier this month", "earlier this month", "2015-11"),
@@ -101,8 +105,10 @@ def test_stated_years_resolve_without_a_publication_date() -> None:
 @pytest.mark.parametrize(
     "text",
     ["they may be returned", "troops march to the border", "the fall of the regime",
-     "1,200 people", "room 2015b", "https://example.org/2015/10/22/story"],
-    ids=["may-verb", "march-verb", "fall-noun", "count", "label", "url-path"],
+     "1,200 people", "room 2015b", "https://example.org/2015/10/22/story",
+     "held on the 5th floor", "since the 19th century"],
+    ids=["may-verb", "march-verb", "fall-noun", "count", "label", "url-path", "ordinal-floor",
+         "century"],
 )  # fmt: skip
 def test_words_that_only_look_like_dates_are_skipped(text: str) -> None:
     assert find_dates(text, PUBLISHED) == []
@@ -151,7 +157,8 @@ def test_a_date_without_year_is_the_latest_on_or_before_publication(
 
 PAST_PHRASES = ["on Monday", "on Sunday", "yesterday", "last week", "last month", "last year",
                 "earlier this month", "two weeks ago", "three months ago", "in the past two months",
-                "in October", "on October 31", "last Friday", "in the last five years"]  # fmt: skip
+                "in October", "on October 31", "last Friday", "in the last five years",
+                "on the 3rd", "on the 30th", "on the 12th of last month"]  # fmt: skip
 
 
 @given(dates, st.sampled_from(PAST_PHRASES))

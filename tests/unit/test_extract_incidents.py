@@ -533,3 +533,47 @@ def test_the_couple_continues_the_story_of_a_couple() -> None:
 def test_rounded_dozens_are_about_counts() -> None:
     incident = only("Chinese authorities repatriated some two dozen North Koreans on June 2.")
     assert incident.people == Count.about(24)
+
+
+def test_two_groups_in_two_clauses_keep_their_own_facts() -> None:
+    text = (
+        "Four North Korean women were seized at a safe house in Yanji on June 2, and a family of "
+        "three, including a six-year-old boy, was caught at a checkpoint outside Dandong on the "
+        "7th."
+    )
+    four, three = sorted(incidents(text), key=lambda i: -(i.people.headline or 0))
+    assert (four.apprehended_place, four.apprehended_date.to_edtf()) == ("Yanji", "2021-06-02")
+    assert (three.apprehended_place, three.apprehended_date.to_edtf()) == ("Dandong", "2021-06-07")
+    assert four.vulnerable_count(VulnerabilityKind.CHILDREN) == 0
+    assert three.vulnerable_count(VulnerabilityKind.CHILDREN) == 1
+
+
+def test_a_relative_clause_about_the_past_does_not_make_a_dated_return_a_tally() -> None:
+    text = (
+        "China forcibly repatriated about 600 North Koreans on the night of June 9, most of whom "
+        "had been held since the pandemic in detention centres in Jilin."
+    )
+    incident = only(text)
+    assert incident.people == Count.about(600)
+    assert incident.status is Status.REPATRIATED
+    assert [step.date.to_edtf() for step in incident.custody_chain] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("Eight North Koreans, one of them suffering from tuberculosis, were arrested in Yanji.",
+      VulnerabilityKind.ILL_OR_INJURED),
+     ("Eight North Koreans, among them a malnourished girl, were arrested in Yanji.",
+      VulnerabilityKind.ILL_OR_INJURED)],
+    ids=["tuberculosis", "malnourished"],
+)  # fmt: skip
+def test_illness_phrasings(text: str, kind: VulnerabilityKind) -> None:
+    assert only(text).vulnerable_count(kind) == 1
+
+
+def test_arrival_at_incheon_is_a_safe_arrival() -> None:
+    text = (
+        "Twenty-one North Korean defectors arrested in Nong Khai in April arrived at Incheon "
+        "airport on Saturday, the ministry said."
+    )
+    assert only(text).status is Status.REACHED_SAFE_COUNTRY

@@ -103,6 +103,9 @@ DATE_PATTERN = re.compile(
         (?:,?\s+(?P<md_y>{_YEAR}))?)(?![\d:])
     | (?P<dm>(?P<dm_d>{_DAY})(?:{_DASH}(?P<dm_d2>{_DAY}))?\s+(?:of\s+)?(?P<dm_m>{_MONTH})
         (?:,?\s+(?P<dm_y>{_YEAR}))?)
+    | (?P<nth>(?i:on|by|since|until|from)\s+(?P<nth_the>(?i:the)\s+(?P<nth_d>[12]\d|3[01]|0?[1-9])
+        (?i:st|nd|rd|th))(?:\s+(?i:of)\s+(?P<nth_rel>(?i:this|last))\s+(?i:month)
+        |(?=\s*(?:[,.;:)]|$|(?i:and|when|after|before|at|in|as|while|near|outside)\b))))
     | (?P<my>(?:(?P<my_part>{_PART})[\s-]+)?(?P<my_m>{_MONTH})
         (?:,?\s+(?:of\s+)?(?P<my_y>{_YEAR}|(?i:last|this)\s+year)))
     | (?P<mo>(?P<mo_pre>(?i:in|since|during|until|till|by|from|through|between|and|or|to|of
@@ -195,6 +198,8 @@ CONTEXT_PREPOSITIONS = frozenset(
 
 
 def _start_of(match: re.Match[str], kind: str) -> int:
+    if kind == "nth":
+        return match.start("nth_the")
     if kind == "mo" and match.group("mo_pre").strip().lower() in CONTEXT_PREPOSITIONS:
         return match.start("mo_m")
     return match.start()
@@ -238,6 +243,19 @@ def _parse_month_day(
     end_day = _day_number(match.group("md_d2")) if match.group("md_d2") else None
     year_text = match.group("md_y")
     return _day_or_range(month, day, end_month, end_day, year_text, anchor)
+
+
+def _parse_nth(match: re.Match[str], anchor: dt.date | None, published: FuzzyDate) -> Resolved:
+    """ "on the 7th", "on the 9th of this month": a day of the publication month (or the month
+    before, for "last month" or a day still to come), like a weekday name."""
+    if anchor is None:
+        return FuzzyDate.unknown(), True
+    day = int(match.group("nth_d"))
+    rel = (match.group("nth_rel") or "").lower()
+    back = rel == "last" or (not rel and day > anchor.day)
+    first = anchor.replace(day=1)
+    month = (first - dt.timedelta(days=1)).replace(day=1) if back else first
+    return _safe_day(month.year, month.month, day, relative=True)
 
 
 def _parse_day_month(
@@ -505,6 +523,7 @@ _PARSERS: dict[str, Parser] = {
     "cjk": _parse_cjk,
     "md": _parse_month_day,
     "dm": _parse_day_month,
+    "nth": _parse_nth,
     "my": _parse_month_year,
     "mo": _parse_month_only,
     "season": _parse_season,

@@ -21,6 +21,8 @@ from refugewatch.extract.incidents_places import (
     choose_country,
     choose_place,
     document_country,
+    own_clauses,
+    rival_owns,
 )
 from refugewatch.extract.incidents_status import (
     choose_status,
@@ -94,7 +96,9 @@ _MEMBERS_GO_ON = re.compile(
 def find_incidents(ctx: DocContext) -> list[Incident]:
     groups = sorted(build_groups(ctx), key=lambda g: g.first.start)
     _add_member_sentences(ctx, groups)
-    incidents = [_incident(ctx, g, _foreign(g, groups)) for g in groups]
+    incidents = [
+        _incident(ctx, g, _foreign(g, groups), _foreign(g, _unrelated(g, groups))) for g in groups
+    ]
     index_by_size: dict[int, int] = {}
     for i, g in enumerate(groups):
         index_by_size.setdefault(g.size, i)  # a sub-group's parent is the first of that size
@@ -141,7 +145,15 @@ def _foreign(group: Group, groups: list[Group]) -> list[int]:
     return out
 
 
-def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
+def _unrelated(group: Group, groups: list[Group]) -> list[Group]:
+    """Groups that are neither this group's parent nor one of its sub-groups: the members of
+    "three of them" are members of the 19 too."""
+    return [
+        g for g in groups if g is group or not (g.parent == group.size or group.parent == g.size)
+    ]
+
+
+def _incident(ctx: DocContext, group: Group, foreign: list[int], strangers: list[int]) -> Incident:
     events = group.all_events()
     # A group's own arrest sentences first; a dissolved total's ("12 arrested in Chiang Rai")
     # fills only what the group's own sentences leave open.
@@ -172,13 +184,20 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int]) -> Incident:
         status_date=_status_date(ctx, choice.event, date),
         last_known_place=_last_known_place(ctx, choice.status, choice.event, events, chain, where),
         vulnerable=find_vulnerable(
-            (ctx.sentences[i].text for i in sorted(group.sentences | group.member_sentences)),
+            (
+                own_clauses(ctx, i, _anchors(group), strangers)
+                for i in sorted(group.sentences | group.member_sentences)
+            ),
             group.size,
         ),
         confidence=confidence,
         rule=rule,
         field_evidence=_field_evidence(ctx, choice.event),
     )
+
+
+def _anchors(group: Group) -> list[int]:
+    return [m.start for m in group.mentions] + [e.start for e in group.all_events()]
 
 
 def _people(group: Group) -> Count:
@@ -243,8 +262,10 @@ def _date_for(
         if _OTHER_VERB_BEFORE.search(before) or _is_dateline(sentence.text, rel):
             continue
         distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
-        if foreign and _nearer_other(mention.start, event, _within(foreign, sentence), own or []):
-            continue  # nearer another group's mention: that group's date
+        if foreign and rival_owns(
+            ctx, event.sentence, mention.start, [event.start, *(own or [])], foreign
+        ):
+            continue  # in another group's clause, or nearer its mention: that group's date
         if best is None or distance < best[0]:
             best = (distance, _coarsen(mention.text, mention.value))
     if best is not None:
@@ -292,18 +313,6 @@ def _distance(text: str, event: Event, start: int, end: int, offset: int) -> flo
         return float(start - event.end)
     gap = text[end - offset : event.start - offset]
     return (event.start - end) * 1.5 + (20 if "," in gap else 0)
-
-
-def _within(positions: list[int], sentence: Sentence) -> list[int]:
-    return [x for x in positions if sentence.start <= x < sentence.end]
-
-
-def _nearer_other(position: int, event: Event, foreign: list[int], own: list[int]) -> bool:
-    """Is a date nearer another group's mention in its sentence than this group's event?"""
-    if not foreign:
-        return False
-    mine = min(abs(position - a) for a in [event.start, *own])
-    return min(abs(position - f) for f in foreign) < mine
 
 
 def _coarsen(phrase: str, value: FuzzyDate) -> FuzzyDate:

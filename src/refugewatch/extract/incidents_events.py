@@ -120,9 +120,12 @@ def _classify(label: str, text: str, match: re.Match[str]) -> EventKind | None:
     word = match.group(0).lower()
     if label == "apprehension":
         return _refine_apprehension(word, text, match)
-    if label == "held" and word == "being detained":
-        if _ARREST_CLAUSE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
-            return EventKind.APPREHENSION
+    if (
+        label == "held"
+        and word == "being detained"
+        and _ARREST_CLAUSE_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
+    ):
+        return EventKind.APPREHENSION
     if label == "return" or (label == "transfer" and " back" in word):
         return _refine_return(word, after, text[max(0, match.start() - 25) : match.start()])
     if label == "transfer" and _TO_PROTECTION.match(after):

@@ -183,12 +183,24 @@ def _group_mentions(
     return groups, len(groups) < len(kept)
 
 
+# A relative clause about the group's past ("..., most of whom had been held since 2020") is
+# not a tally cue for the figure: the main clause says what happened to the group.
+_PAST_ASIDE = re.compile(
+    r",\s+(?:most|many|some|all|none|several|one|two|three)\s+of\s+(?:whom|them)\b", re.IGNORECASE
+)
+
+
+def _own_clause(window: str) -> str:
+    aside = _PAST_ASIDE.search(window, TALLY_WINDOW // 2)
+    return window[: aside.start()] if aside else window
+
+
 def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     if ctx.in_statistic(mention.start, mention.end):
         return True
     sentence = ctx.sentences[index]
     rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
-    window = sentence.text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW]
+    window = _own_clause(sentence.text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW])
     near = sentence.text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
     if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
         return True

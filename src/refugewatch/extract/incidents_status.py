@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from refugewatch.extract import patterns as p
 from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
-from refugewatch.extract.incidents_places import EXCLUDED_COUNTRIES, FACILITY
+from refugewatch.extract.incidents_places import EXCLUDED_COUNTRIES, FACILITY, same_clause
 from refugewatch.extract.patterns import EventKind
 from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.extraction import CustodyStep, Span, Status
@@ -257,12 +257,15 @@ def _custodian(window: str) -> str | None:
 def _nearest_date(ctx: DocContext, event: Event) -> FuzzyDate:
     best: tuple[int, FuzzyDate, int] | None = None
     sentence = ctx.sentences[event.sentence]
+    delayed = _DELAY_AFTER.search(sentence.text[event.end - sentence.start :]) is not None
     for mention in ctx.dates.get(event.sentence, []):
         if not mention.value.is_known or _is_reporting(
             sentence.text, mention.start - sentence.start
         ):
             continue
         distance = abs(mention.start - event.start)
+        if not delayed and not same_clause(ctx.text, mention.start, event.start):
+            continue  # "repatriated on Oct. 9, most of whom had been held in Jilin": not the hold
         if best is None or distance < best[0]:
             best = (distance, mention.value, mention.start)
     if best is None:

@@ -163,10 +163,8 @@ def _trafficked(text: str, group_size: int) -> int:
 
 
 def _last(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
-    found = None
-    for found in matches:
-        pass
-    return found
+    found = list(matches)
+    return found[-1] if found else None
 
 
 def _as_number(token: str) -> int:

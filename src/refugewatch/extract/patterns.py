@@ -125,7 +125,8 @@ RELEASE = re.compile(
     re.IGNORECASE,
 )
 ARRIVAL = re.compile(
-    r"\b(?:arrived (?:safely )?in (?:South Korea|Seoul|the South|Incheon)|arrive in (?:South Korea|"
+    r"\b(?:arrived (?:safely )?(?:in|at) (?:South Korea|Seoul|the South|Incheon)|"
+    r"arrive in (?:South Korea|"
     r"Seoul|S\. Korea)|arrived on|flew to Seoul|flown to (?:South Korea|Seoul)|"
     r"airlifted|(?:fled|defected|escaped|escape|defect) to (?:South Korea|the South)|"
     r"made it to the South|"
@@ -281,7 +282,8 @@ ELDERLY = re.compile(
 )
 PREGNANT = re.compile(r"\bpregnant\b", re.IGNORECASE)
 ILL = re.compile(
-    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|frail)\b",
+    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|frail|"
+    r"suffering from|tuberculosis|illness|ailing|malnourished|hospitali[sz]ed|frostbite)\b",
     re.IGNORECASE,
 )
 TRAFFICKED = re.compile(
