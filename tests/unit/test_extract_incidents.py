@@ -577,3 +577,11 @@ def test_arrival_at_incheon_is_a_safe_arrival() -> None:
         "airport on Saturday, the ministry said."
     )
     assert only(text).status is Status.REACHED_SAFE_COUNTRY
+
+
+def test_a_deportation_order_is_not_a_deportation() -> None:
+    text = (
+        "A court in Chiang Rai on Wednesday fined nine North Korean women for illegal entry and "
+        "ordered them deported. They were arrested on June 2 in Chiang Khong district."
+    )
+    assert only(text).status is Status.DETAINED

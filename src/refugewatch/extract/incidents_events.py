@@ -20,7 +20,9 @@ HEDGE_WINDOW = 80
 # continues the clause (and its "will"); ", and they were" starts a new one.
 _CLAUSE_BREAK = re.compile(
     r"[;:]|,\s+(?:but|while|after|before|when|where|who)\b|\b(?:after|that|which)\b|"
-    r",?\s+(?:and|but)\s+(?=(?:they|he|she|it|we|the|a|police|officials|authorities)\b)",
+    r",?\s+(?:and|but)\s+(?=(?:they|he|she|it|we|the|a|police|officials|authorities)\b)|"
+    # "The nine, all believed to be orphans, were sent back": the aside's hedge ends at its comma.
+    r",\s+(?=(?:were|was|are|is|had|have|has)\s)",
     re.IGNORECASE,
 )
 # "the first defectors to be arrested since ..." reports a fact despite "to be".
@@ -43,6 +45,8 @@ _DOCUMENT_IN_TRIGGER = re.compile(
 # "after being detained", "since being caught": the arrest that began the detention, not a
 # statement that the group is still held.
 _ARREST_CLAUSE_BEFORE = re.compile(r"\b(?:after|upon|on|since|before|following)\s+$", re.I)
+_ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|order|sentenced)\b[^.;]{0,30}$", re.I)
+_REMOVALS = frozenset({EventKind.EXPELLED, EventKind.REPATRIATED})
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
 
 
@@ -86,6 +90,8 @@ def is_generic(sentence: Sentence) -> bool:
 def _event(kind: EventKind, sentence: Sentence, index: int, match: re.Match[str]) -> Event:
     before = _clause_before(sentence.text, match.start())
     hedged = bool(p.HEDGE_BEFORE.search(before)) and not _FIRST_TO_BE.search(before)
+    if kind in _REMOVALS and _ORDERED_BEFORE.search(before):
+        hedged = True  # "fined them and ordered them deported": an order, not yet carried out
     if match.group(0).lower().endswith("ing") and _MODAL_AFTER.match(sentence.text[match.end() :]):
         hedged = True  # "Deporting the seven refugees would be a violation": a hypothesis
     return Event(

@@ -195,13 +195,26 @@ def _own_clause(window: str) -> str:
     return window[: aside.start()] if aside else window
 
 
+def _without_precise_dates(ctx: DocContext, index: int) -> str:
+    """The sentence with its day and month dates blanked: "in December of last year" dates one
+    event, while a bare "last year" marks a running tally."""
+    sentence = ctx.sentences[index]
+    text = sentence.text
+    for date in ctx.dates.get(index, []):
+        if date.value.precision in (Precision.DAY, Precision.MONTH):
+            low, high = date.start - sentence.start, date.end - sentence.start
+            text = text[:low] + " " * (high - low) + text[high:]
+    return text
+
+
 def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     if ctx.in_statistic(mention.start, mention.end):
         return True
     sentence = ctx.sentences[index]
     rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
-    window = _own_clause(sentence.text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW])
-    near = sentence.text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
+    text = _without_precise_dates(ctx, index)
+    window = _own_clause(text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW])
+    near = text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
     if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
         return True
     size = mention.size or 0

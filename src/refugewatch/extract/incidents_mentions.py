@@ -425,11 +425,26 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
         rel = mention.start - sentence.start
         before = sentence.text[max(0, rel - 80) : rel]
         listed = _MEMBER_BEFORE.search(before) and not _CONTACT_WITH.search(before)
+        listed = listed or _is_composition_statement(sentence, mention)
         if listed or (i > 0 and _in_aside(sentence, out, mention)):
             out.append(replace(mention, member=True))
         else:
             out.append(mention)
     return out
+
+
+# "five of the nine were children": who the members are, not a group of its own.
+_COMPOSITION_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s+(?:were|are)\s+(?:all\s+)?(?:children|minors|women|girls|boys|men|teenagers|elderly|"
+    r"orphans|infants|babies|under\s+(?:the\s+age|\d))\b",
+    re.IGNORECASE,
+)
+
+
+def _is_composition_statement(sentence: Sentence, mention: GroupMention) -> bool:
+    if mention.parent_count is None:
+        return False
+    return bool(_COMPOSITION_AFTER.match(sentence.text, mention.end - sentence.start))
 
 
 def _in_aside(sentence: Sentence, earlier: list[GroupMention], mention: GroupMention) -> bool:

@@ -115,8 +115,12 @@ def custody_chain(
             step = replace(step, country=apprehension_country)
         if not _worth_a_step(event, step, apprehension_place):
             continue
-        if any(_same_place(earlier, step) for earlier in steps):
-            continue  # the same place named again ("still held in ...") is not a new move
+        same = next((i for i, earlier in enumerate(steps) if _same_place(earlier, step)), None)
+        if same is not None:
+            # The same place named again ("still held in ...") is not a new move, but it may
+            # date the move better ("this week" in the lead, "on May 27" in the body).
+            steps[same] = _better_dated(steps[same], step)
+            continue
         steps.append(step)
         steps.extend(_onward_steps(ctx, event, step))
     return _drop_vague_steps(steps)
@@ -187,6 +191,23 @@ def _onward_steps(ctx: DocContext, event: Event, first: CustodyStep) -> list[Cus
             )
             return [step]
     return []
+
+
+def _better_dated(first: CustodyStep, again: CustodyStep) -> CustodyStep:
+    if first.date.is_known and not first.date.contains(again.date):
+        return first
+    if _PRECISION_ORDER.index(again.date.precision) < _PRECISION_ORDER.index(first.date.precision):
+        return replace(first, date=again.date)
+    return first
+
+
+_PRECISION_ORDER = (
+    Precision.DAY,
+    Precision.MONTH,
+    Precision.RANGE,
+    Precision.YEAR,
+    Precision.UNKNOWN,
+)
 
 
 def _same_place(a: CustodyStep, b: CustodyStep) -> bool:

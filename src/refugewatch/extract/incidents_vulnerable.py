@@ -29,6 +29,12 @@ _COUNTED_CHILDREN = re.compile(
     r"(?!\s+(?:in their|aged) (?:20s|30s|40s|50s))",
     re.IGNORECASE,
 )
+# "five of the nine were children", "three of them are minors".
+_PARTITIVE_CHILDREN = re.compile(
+    rf"\b{_COUNT_WORD}\s+of\s+(?:them|the\s+[\w-]+)\s+(?:were|are)\s+(?:all\s+)?"
+    r"(?:children|minors|teenagers|under-?age|boys|girls)\b",
+    re.IGNORECASE,
+)
 _TEENAGE_GROUP = re.compile(rf"\b{_COUNT_WORD}\s+teenage\b", re.IGNORECASE)
 _PLURAL_CHILDREN = re.compile(r"\b(?:young children|children|kids)\b", re.IGNORECASE)
 _SINGLE_CHILD = re.compile(
@@ -102,6 +108,7 @@ def _children(text: str, ages: list[int]) -> int:
     by_age = sum(1 for a in ages if INFANT_MAX_AGE < a <= CHILD_MAX_AGE)
     counted = [_as_number(m.group("n")) for m in _COUNTED_CHILDREN.finditer(text)]
     counted += [_as_number(m.group("n")) for m in _TEENAGE_GROUP.finditer(text)]
+    counted += [_as_number(m.group("n")) for m in _PARTITIVE_CHILDREN.finditer(text)]
     if re.search(r"\bearly teens\b", text, re.IGNORECASE):
         counted.append(max([_counted_before_phrase(text, "early teens"), 1]))
     best = max([*counted, by_age, 0])

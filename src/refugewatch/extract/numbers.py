@@ -155,7 +155,9 @@ def _alternation(words: Iterable[str]) -> str:
 
 _WORD = _alternation([*UNIT_WORDS, *TENS_WORDS, *SCALE_WORDS])
 # "twenty-one", "two hundred and fifty", "three thousand".
-_WORDS_NUMBER = rf"(?:{_WORD})(?:(?:[\s-]+|\s+and\s+(?=(?:{_WORD})\b))(?:{_WORD}))*"
+# One hyphen or a space joins number words; " -- " is a dash between phrases ("the eight -- two
+# men, ...").
+_WORDS_NUMBER = rf"(?:{_WORD})(?:(?:\s+|-|\s+and\s+(?=(?:{_WORD})\b))(?:{_WORD}))*"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DIGITS_SCALED = rf"{_DIGITS}(?:\s*(?:{_alternation(SCALE_WORDS)}))?"
 _DOZEN = _alternation(DOZEN_PHRASES).replace(r"\ ", r"\s+")  # wrapped lines: "two\ndozen"

@@ -45,6 +45,7 @@ GENERIC_PEOPLE_NOUNS = (
     "workers", "worker", "loggers", "logger", "laborers", "labourers", "migrants", "citizens",
     "nationals", "family members", "members", "others", "compatriots", "adults", "females",
     "males", "students", "fishermen", "detainees", "prisoners", "returnees", "escapees",
+    "youths", "youth", "orphans", "teens", "juveniles", "adolescents", "crew members",
 )  # fmt: skip
 # Helpers who are never counted as the group ("13 people ... two of them guides").
 HELPER_NOUNS = (
@@ -137,11 +138,16 @@ ARRIVAL = re.compile(
 MISSING = re.compile(
     r"\b(?:whereabouts (?:are|is|remain|remains) (?:still )?unknown|whereabouts unknown|"
     r"missing|lost (?:touch|contact)|contact (?:was|has been) lost|no trace|disappeared|"
-    r"unaccounted for|gone)\b",
+    r"unaccounted for|gone|(?:unclear|not known|unknown|uncertain) where|no one knows where|"
+    r"(?:seeking|sought|requested|asked for) information (?:about|on|of) (?:their|his|her) "
+    r"whereabouts)\b",
     re.IGNORECASE,
 )
 UNCLEAR = re.compile(
-    r"\b(?:unclear whether|not known whether|unknown whether|uncertain whether|"
+    # "unclear whether any had been returned" — not "unclear whether they are a family".
+    r"\b(?:(?:unclear|not known|unknown|uncertain) whether(?=[^.;]{0,40}\b(?:had|have|has|"
+    r"were|was|been|be|are|is|will|would)\s+(?:\w+\s+){0,2}(?:return|repatriat|deport|sent|"
+    r"releas|handed|held|detain|freed|expel|transferr|moved))|"
     r"fate (?:is |remains )?(?:unknown|unclear)|no (?:further|later) (?:news|information))\b",
     re.IGNORECASE,
 )
@@ -202,6 +208,8 @@ ANAPHORA = re.compile(
     r"\b(?:they|them|their|the group|this group|that group|the refugees|the defectors|"
     r"the North Koreans|the asylum[- ]seekers|the family|the escapees|the nine|the \w+ of them|"
     r"the couple|the pair|the detainees|the teenagers|the children|the migrants|"
+    r"the (?-i:[a-z-]+ ){1,2}(?:North Koreans|defectors|refugees|escapees|asylum[- ]seekers|"
+    r"youths|orphans|teenagers|detainees|women|men)|"
     r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
     r"the would-be defectors|the women|the men|the defector|the refugee|the man|the woman|"
     r"the arrests?|the detentions?|"
