@@ -585,3 +585,87 @@ def test_a_deportation_order_is_not_a_deportation() -> None:
         "ordered them deported. They were arrested on June 2 in Chiang Khong district."
     )
     assert only(text).status is Status.DETAINED
+
+
+def test_a_list_of_returns_sharing_one_verb_gives_one_group_each() -> None:
+    text = (
+        "Rights groups have verified the return of over 500 North Koreans on October 9, 2020, "
+        "40 others on September 18, 2020, 80 on August 29, 2020, and about 50 in July 2019."
+    )
+    found = {i.people.headline: i for i in incidents(text)}
+    assert sorted(found) == [40, 50, 80, 500]
+    assert all(i.status is Status.REPATRIATED for i in found.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Re: Refoulement of North Korean Refugees",
+     "Any repatriation of the five would violate the Convention against Torture.",
+     "Activists protested against the forced return of the nine in Seoul on Monday."],
+    ids=["practice-not-group", "modal-after", "protest-against"],
+)  # fmt: skip
+def test_removal_nouns_that_report_no_removal(text: str) -> None:
+    assert all(i.status is not Status.REPATRIATED for i in incidents(text))
+
+
+def test_a_removal_noun_reports_a_return() -> None:
+    text = "A large-scale repatriation of more than 500 defectors was carried out on June 9."
+    incident = only(text)
+    assert incident.status is Status.REPATRIATED
+    assert incident.people == Count.at_least(500)
+
+
+def test_composition_statement_is_not_a_sub_group() -> None:
+    text = (
+        "Lao police arrested nine North Koreans on May 10. Officials said five of the nine were "
+        "children."
+    )
+    incident = only(text)
+    assert incident.people.headline == 9
+    assert incident.vulnerable_count(VulnerabilityKind.CHILDREN) == 5
+
+
+def test_a_dashed_breakdown_describes_the_group() -> None:
+    text = (
+        "Thai police arrested eight North Koreans on Saturday. The eight -- two men, five women "
+        "and a girl -- were detained in Chiang Rai province."
+    )
+    incident = only(text)
+    assert incident.people.headline == 8
+    assert incident.vulnerable_count(VulnerabilityKind.CHILDREN) == 1
+
+
+def test_a_month_of_last_year_dates_an_event_not_a_tally() -> None:
+    text = (
+        "The 19 defectors -- 15 women and four men -- were apprehended in December of last year "
+        "by Myanmar authorities."
+    )
+    incident = only(text)
+    assert incident.people.headline == 19
+    assert incident.apprehended_date.to_edtf() == "2020-12"
+
+
+def test_adjective_before_the_group_noun_still_refers_back() -> None:
+    text = (
+        "Laos handed nine defectors to North Korea. The young North Koreans were arrested by "
+        "Laotian authorities May 10 in Oudomxay province."
+    )
+    incident = only(text)
+    assert incident.apprehended_date.to_edtf() == "2021-05-10"
+    assert incident.apprehended_by == "Laotian authorities"
+
+
+def test_seeking_information_about_whereabouts_is_missing() -> None:
+    text = (
+        "Nine North Koreans were sent back to China on May 27 after being arrested in Laos. The "
+        "UN agency was seeking information about their whereabouts."
+    )
+    assert only(text).status is Status.MISSING
+
+
+def test_unclear_whether_about_an_attribute_is_not_an_unknown_fate() -> None:
+    text = (
+        "Police arrested five North Koreans in Qingdao on June 1. It is unclear whether the "
+        "arrested North Koreans are a family."
+    )
+    assert only(text).status is Status.DETAINED

@@ -8,7 +8,7 @@ create or change an incident; hedged ones are kept so callers can see them but n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from refugewatch.extract import patterns as p
 from refugewatch.extract.patterns import EventKind
@@ -197,10 +197,29 @@ def _forced_return(before: str, after: str) -> bool:
 
 
 def _noun_events(sentence: Sentence, index: int) -> list[Event]:
-    return [
+    found = [
         _event(EventKind.APPREHENSION, sentence, index, m)
         for m in p.APPREHENSION_NOUN.finditer(sentence.text)
     ]
+    for match in p.REMOVAL_NOUN.finditer(sentence.text):
+        if not p.REMOVAL_NOUN_OBJECT.match(sentence.text, match.end()):
+            continue  # "Refoulement of North Korean refugees": the practice, not one group
+        event = _event(_removal_kind(sentence.text, match), sentence, index, match)
+        before = sentence.text[max(0, match.start() - 60) : match.start()]
+        modal = _MODAL_AFTER.match(sentence.text[match.end() :])
+        if p.REMOVAL_NOUN_HEDGE.search(before) or modal:
+            event = replace(event, hedged=True)  # "any repatriation of them would violate"
+        found.append(event)
+    return found
+
+
+def _removal_kind(text: str, match: re.Match[str]) -> EventKind:
+    """ "the deportation of 19 to Thailand" moves them on; any other removal is a return home."""
+    after = text[match.end() : match.end() + 90]
+    to_place = re.match(r"[^.;]{0,50}?\b(?:to|into)\s+(?:the\s+)?[A-Z]", after)
+    if to_place and not p.TO_NORTH_KOREA.search(after[: to_place.end() + 20]):
+        return EventKind.EXPELLED
+    return EventKind.REPATRIATED
 
 
 def _drop_overlaps(events: list[Event]) -> list[Event]:

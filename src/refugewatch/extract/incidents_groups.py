@@ -99,6 +99,7 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
     if mentions:
         for event in facts:
             _owner(ctx, state, before, mentions, event).events.append(event)
+        _share_verbs(state, index, mentions)
         for mention in mentions:
             if mention.aggregate:  # "to bring the total to 468": the total shares every fact
                 state.groups[state.owner_of[mention.start]].events.extend(facts)
@@ -111,6 +112,23 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
         state.focus = (group.key, index)
     elif facts and state.focus is None and _is_lead_about_a_group(ctx, index):
         state.pending.extend(facts)
+
+
+def _share_verbs(state: _State, index: int, mentions: list[GroupMention]) -> None:
+    """ "the return of 500 on Oct. 9, 40 others on Sept. 18": each list item shares the verb
+    of the group that heads the list."""
+    lead: GroupMention | None = None
+    for mention in mentions:
+        if mention.member:
+            continue
+        if not mention.shares_verb or lead is None:
+            lead = mention if not mention.shares_verb else lead
+            continue
+        head = state.groups[state.owner_of[lead.start]]
+        item = state.groups[state.owner_of[mention.start]]
+        if item is head:
+            continue
+        item.events.extend(e for e in head.events if e.sentence == index and e not in item.events)
 
 
 def _referent(ctx: DocContext, index: int, focus: Group, state: _State) -> Group:

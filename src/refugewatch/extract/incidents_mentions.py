@@ -31,6 +31,10 @@ class GroupMention:
     definite: bool = False  # "the nine", "these 38": refers back to a group named before
     aggregate: bool = False  # "to bring the total to 468": the sum of groups just named
     distinct: bool = False  # "another five", "a second group of five": not the five named before
+    # A list item that shares the verb of the group before it: "the return of 500 on Oct. 9,
+    # 40 others on Sept. 18, and about 50 in July 2021".
+    shares_verb: bool = False
+    bare: bool = False  # a list item with no noun of its own (", 80 on August 29")
 
     @property
     def size(self) -> int | None:
@@ -93,6 +97,11 @@ _NON_PERSON = re.compile(
 )
 _SUBSET = re.compile(
     r"^\s+(?:out\s+)?of\s+(?:them|these|those|the|the\s+original|all)\b", re.IGNORECASE
+)
+# A list item after a group: ", 40 others on Sept. 18", ", and about 50 in July 2021".
+_LIST_ITEM_BEFORE = re.compile(r",\s*(?:and\s+)?$")
+_LIST_ITEM_AFTER = re.compile(
+    r"\s+(?:on|in|at)\s+(?:the\s+same\s+day|(?:early|mid|late)[\s-]|[A-Z]|\d)"
 )
 _GROUP_OF_BEFORE = re.compile(r"\b(?:group|family|party|batch)\s+of\s+$", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|all|all the|all of the)\s+$", re.IGNORECASE)
@@ -205,7 +214,20 @@ def find_group_mentions(
     mentions = [m for m in mentions if not _overlaps(m.start, m.end, families)] + families
     mentions += _singulars(sentence, index, mentions)
     mentions = _drop_partitive_heads(sorted(mentions, key=lambda m: m.start))
-    return _mark_members(sentence, mentions)
+    return _list_items_after_a_group(_mark_members(sentence, mentions))
+
+
+def _list_items_after_a_group(mentions: list[GroupMention]) -> list[GroupMention]:
+    """A verb-sharing list item needs a group before it in the sentence; a bare count such as
+    ", 80 on August 29" alone is no group."""
+    out: list[GroupMention] = []
+    for mention in mentions:
+        if mention.shares_verb and not any(not m.member for m in out):
+            if mention.bare:
+                continue
+            mention = replace(mention, shares_verb=False)
+        out.append(mention)
+    return out
 
 
 def _drop_partitive_heads(mentions: list[GroupMention]) -> list[GroupMention]:
@@ -246,6 +268,7 @@ def _from_count(
     noun = _AFTER_COUNT.match(after)
     if noun and _IN_THE_GROUP.match(after, noun.end()):
         return None  # "three women in the group": members of a group named before
+    listed = bool(_LIST_ITEM_BEFORE.search(before))
     if noun and _noun_is_people(noun, after, nk_context):
         if noun.group("noun").lower() in p.HELPER_NOUNS:
             return None
@@ -253,7 +276,12 @@ def _from_count(
         end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
         definite = bool(_DEFINITE_BEFORE.search(before))
-        return replace(base, end=end, nationality=nationality, definite=definite)
+        shares = listed and noun.group("noun").lower() == "others" and not noun.group("mods")
+        return replace(
+            base, end=end, nationality=nationality, definite=definite, shares_verb=shares
+        )
+    if listed and nk_context and _LIST_ITEM_AFTER.match(after):
+        return replace(base, shares_verb=True, bare=True)
     if _TOTAL_BEFORE.search(before) and nk_context:
         return replace(base, aggregate=True)
     if grouped and nk_context:
@@ -424,7 +452,10 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
     for i, mention in enumerate(mentions):
         rel = mention.start - sentence.start
         before = sentence.text[max(0, rel - 80) : rel]
-        listed = _MEMBER_BEFORE.search(before) and not _CONTACT_WITH.search(before)
+        member_word = _MEMBER_BEFORE.search(before)
+        listed = bool(member_word) and not _CONTACT_WITH.search(before)
+        if member_word and _EVENT_NOUN.search(member_word.group(0)):
+            listed = False  # "these incidents include the return of 500": the object of an event
         listed = listed or _is_composition_statement(sentence, mention)
         if listed or (i > 0 and _in_aside(sentence, out, mention)):
             out.append(replace(mention, member=True))
@@ -433,6 +464,7 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
     return out
 
 
+_EVENT_NOUN = re.compile(rf"{p.REMOVAL_NOUN.pattern}|{p.APPREHENSION_NOUN.pattern}", re.I)
 # "five of the nine were children": who the members are, not a group of its own.
 _COMPOSITION_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:were|are)\s+(?:all\s+)?(?:children|minors|women|girls|boys|men|teenagers|elderly|"

@@ -89,6 +89,29 @@ APPREHENSION_NOUN = re.compile(
     r"\b(?:arrest|detention|capture)s?\s+of\b|\b(?:arrests?|detentions?)\s+(?:were|was)\s+made\b",
     re.IGNORECASE,
 )
+# "the return of 500 North Koreans", "a repatriation of 600 defectors was carried out": a noun
+# that reports a removal.
+REMOVAL_NOUN = re.compile(
+    r"\b(?:forced\s+|forcible\s+)?(?:return|repatriation|deportation|expulsion|refoulement)s?"
+    r"\s+of\b",
+    re.IGNORECASE,
+)
+# What such a noun must govern to report one group's removal: a count or a definite group
+# ("the return of over 500", "the deportation of the nine"), not "Refoulement of refugees".
+REMOVAL_NOUN_OBJECT = re.compile(
+    r"\s+(?:(?:the|these|those|a\s+group\s+of|an?\s+estimated|at\s+least|more\s+than|over|"
+    r"about|some|around|nearly|approximately|almost|up\s+to)\s+)*(?:\d|(?:one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|dozens|group|family|couple|them|him|her)\b)",
+    re.IGNORECASE,
+)
+# Words before such a noun that make it a demand, fear or prospect, not a reported removal.
+REMOVAL_NOUN_HEDGE = re.compile(
+    r"\b(?:against|oppos\w*|protest\w*|condemn\w*|prevent\w*|stop\w*|halt\w*|end|ending|"
+    r"possible|imminent|impending|pending|planned|risk|threat\w*|fear\w*|face|faces|facing|"
+    r"urg\w+|call\w*|demand\w*|avoid\w*|block\w*|resist\w*|any|no)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
 # Someone else's movement: "relatives who had already escaped to South Korea".
 OTHER_PEOPLE_BEFORE = re.compile(
     r"\b(?:relatives|family members|friends|parents|husband|wife|brother|sister|others|"
