@@ -669,3 +669,49 @@ def test_unclear_whether_about_an_attribute_is_not_an_unknown_fate() -> None:
         "arrested North Koreans are a family."
     )
     assert only(text).status is Status.DETAINED
+
+
+def test_a_hedged_part_of_a_tally_is_not_a_group() -> None:
+    text = (
+        "Rights groups said at least 51 North Koreans had been detained in China since July last "
+        "year. They believe at least 13 of the North Koreans had already been forcibly returned."
+    )
+    assert incidents(text) == []
+
+
+def test_helpers_named_by_an_anaphor_are_not_the_group() -> None:
+    text = (
+        "Chinese police detained 11 North Korean defectors and their two guides in Kunming on "
+        "Friday. The sources also said two other defectors escaped arrest. The activists said "
+        "the two detained guides are ethnic Korean Chinese citizens."
+    )
+    assert [i.people.headline for i in incidents(text)] == [11]
+
+
+def test_arrested_alongside_others_is_one_group() -> None:
+    text = (
+        "Seven North Koreans have been arrested by Chinese authorities. The group said the two "
+        "were arrested alongside five other defectors in a hideout outside Shenyang."
+    )
+    incident = only(text)
+    assert incident.people.headline == 7
+    assert incident.apprehended_place == "Shenyang"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A North Korean defector, who was just hours away from being repatriated, called his "
+     "family in China.",
+     "The seven North Korean defectors detained in Shenyang are to be repatriated next week."],
+    ids=["hours-away-from", "are-to-be"],
+)  # fmt: skip
+def test_imminent_returns_are_not_returns(text: str) -> None:
+    assert all(i.status is not Status.REPATRIATED for i in incidents(text))
+
+
+def test_bare_plural_with_present_tense_is_generic() -> None:
+    text = (
+        "Police detained 11 North Koreans in Kunming on Friday. North Koreans forcibly returned "
+        "to their country face severe punishment."
+    )
+    assert only(text).status is Status.DETAINED

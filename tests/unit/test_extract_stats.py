@@ -50,6 +50,8 @@ STATISTICS = [
      "first half of the year.", Measure.REPATRIATED, Count.exact(200)),
     ("workers", "Official figures put the number of North Korean workers in Russia at 30,000.",
      Measure.OTHER, Count.exact(30000)),
+    ("since-month-last-year", "Rights groups said at least 51 North Koreans had been detained in "
+     "China since July last year.", Measure.DETAINED, Count.at_least(51)),
 ]  # fmt: skip
 
 

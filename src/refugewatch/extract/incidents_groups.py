@@ -219,10 +219,16 @@ def _without_precise_dates(ctx: DocContext, index: int) -> str:
     sentence = ctx.sentences[index]
     text = sentence.text
     for date in ctx.dates.get(index, []):
-        if date.value.precision in (Precision.DAY, Precision.MONTH):
-            low, high = date.start - sentence.start, date.end - sentence.start
-            text = text[:low] + " " * (high - low) + text[high:]
+        low, high = date.start - sentence.start, date.end - sentence.start
+        if date.value.precision not in (Precision.DAY, Precision.MONTH):
+            continue
+        if _PERIOD_LEAD.search(text, max(0, low - 10), low):
+            continue  # "since July last year" opens a period: the tally cue stays
+        text = text[:low] + " " * (high - low) + text[high:]
     return text
+
+
+_PERIOD_LEAD = re.compile(r"\b(?:since|between|from|through|until|to|and)\s+$", re.IGNORECASE)
 
 
 def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
@@ -237,6 +243,8 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
         return True
     size = mention.size or 0
     fuzzy = mention.count.qualifier is not Qualifier.EXACT
+    if fuzzy and mention.parent_count is not None:
+        return True  # "at least 13 of the North Koreans had been returned": part of a tally
     on_a_day = any(d.value.precision is Precision.DAY for d in ctx.dates.get(index, []))
     if fuzzy and size >= p.TALLY_FUZZY_MIN and not on_a_day:
         return True
@@ -313,9 +321,23 @@ def _continues(ctx: DocContext, index: int, focus: tuple[int, int], state: _Stat
     if index - focus[1] > ANAPHORA_REACH:
         return False
     text = ctx.sentences[index].text
+    if not any(_names_the_group(text, m) for m in p.ANAPHORA.finditer(text)):
+        return False
     if state.groups[focus[0]].size == 1:
-        return bool(p.ANAPHORA.search(text))
-    return bool(p.ANAPHORA.search(text)) and not _only_singular(text)
+        return True
+    return not _only_singular(text)
+
+
+# "the two detained guides", "their guide": the words after the anaphor name someone else.
+_OTHERS_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:guides?|brokers?|smugglers?|missionar(?:y|ies)|pastors?|helpers?|"
+    r"activists?|relatives|famil(?:y|ies)\s+in)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_the_group(text: str, anaphor: re.Match[str]) -> bool:
+    return not _OTHERS_AFTER.match(text, anaphor.end())
 
 
 def _only_singular(text: str) -> bool:

@@ -352,10 +352,18 @@ def _with_trailing_one(sentence: Sentence, mention: GroupMention) -> GroupMentio
     )
 
 
+_ALONGSIDE_GAP = re.compile(
+    r"^[^.;]{0,50}?\b(?:alongside|along\s+with|together\s+with)\s+$", re.IGNORECASE
+)
+_OTHER_IN = re.compile(r"\w+\s+(?:\w+\s+)?others?\b", re.IGNORECASE)
+
+
 def _composes(sentence: Sentence, a: GroupMention, b: GroupMention) -> bool:
     if a.parent_count is not None or b.parent_count is not None:
         return False
     gap = sentence.text[a.end - sentence.start : b.start - sentence.start]
+    if _ALONGSIDE_GAP.match(gap) and _OTHER_IN.match(sentence.text, b.start - sentence.start):
+        return True  # "the two were arrested alongside five other defectors": one group of 7
     return (
         _last_word(sentence, a) in _COMPOSITION_NOUNS
         and _last_word(sentence, b) in _COMPOSITION_NOUNS

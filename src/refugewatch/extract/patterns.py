@@ -193,7 +193,8 @@ HEDGE_BEFORE = re.compile(
     r"ensure|refrain|stop|begged|can|cannot|without|risked|risking|about to|unless|seeking|"
     r"seek|seeks|sought|hoping|hoped|hope|bid|aim|aiming|intend|intended|wish|wished|"
     r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
-    r"believes|believed|suspect|suspected|reportedly due)\b[^.;]{0,55}$",
+    r"believes|believed|suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
+    r"due to be|slated|scheduled|poised|are to be|is to be|were to be|was to be)\b[^.;]{0,55}$",
     re.IGNORECASE,
 )
 NEGATION_BEFORE = re.compile(
@@ -204,7 +205,11 @@ GENERIC = re.compile(
     r"\b(?:routinely|regularly|typically|usually|normally|often|frequently|generally|"
     r"North Koreans who|those who|people who|anyone who|refugees who|defectors who (?:are|get)|"
     r"if (?:they are |they're )?caught|every year|each year|many of them|most of them|"
-    r"in recent years|tend to)\b",
+    r"in recent years|tend to)\b|"
+    # "North Koreans forcibly returned to their country face severe punishment": a bare plural
+    # subject with a present-tense verb speaks of everyone.
+    r"^(?:North Koreans|Defectors|Refugees|Escapees)\s+(?:[\w-]+\s+){0,6}?"
+    r"(?:face|risk|are|can|may|must|often|usually|who)\b",
     re.IGNORECASE,
 )
 # Tallies and running counts: the number belongs to `statistics`, not to an incident.

@@ -58,7 +58,8 @@ STRONG_WEIGHT = 3
 # A period that is a span, not a day: "since July 2016", "over the past five years".
 PERIOD_CUES = re.compile(
     r"\b(?:since\s+(?:the\s+)?(?:(?:beginning|start|end|middle)\s+of\s+)?(?:(?:early|late|mid)[\s-]+)?"
-    r"(?:[A-Z][a-z]+\.?\s+(?:of\s+)?)?(?:19|20)\d\d"
+    r"(?:[A-Z][a-z]+\.?\s+(?:of\s+)?)?(?:(?:19|20)\d\d|(?:last|this)\s+year)"
+    r"|since\s+last\s+(?:year|month)"
     r"|(?:over|in|during|within|for)\s+the\s+(?:past|last|prior|previous)\s+(?:\w+\s+)?"
     r"(?:months?|years?|decades?)|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
     r"|from\s+(?:19|20)\d\d\s+(?:to|through|until)\s+(?:19|20)\d\d"
@@ -94,7 +95,7 @@ ESTIMATE_CUES = re.compile(r"\bestimat", re.IGNORECASE)
 ESTIMATE_WEIGHT = 1
 # Present perfect ("have been detained", "has already forcibly returned", "have settled").
 PERFECT_CUES = re.compile(
-    r"\b(?:have|has)\s+(?:\w+ly\s+){0,2}(?:been\s+)?(?:\w+ly\s+)?"
+    r"\b(?:have|has|had)\s+(?:\w+ly\s+){0,2}(?:been\s+)?(?:\w+ly\s+)?"
     r"(?:\w+(?:ed|en|wn|ught|eft|ent|ld|ne)|fled|come|become|made)\b",
     re.IGNORECASE,
 )
