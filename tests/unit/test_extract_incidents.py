@@ -715,3 +715,38 @@ def test_bare_plural_with_present_tense_is_generic() -> None:
         "to their country face severe punishment."
     )
     assert only(text).status is Status.DETAINED
+
+
+def test_a_date_inside_the_reported_clause_dates_the_arrest() -> None:
+    text = "Police said that on Tuesday they arrested 175 North Koreans hiding in a Bangkok house."
+    assert only(text).apprehended_date.to_edtf() == "2021-06-15"
+
+
+def test_said_on_a_weekday_still_dates_the_statement() -> None:
+    text = "Thai police said on Tuesday they had detained 169 North Koreans in Bangkok."
+    assert only(text).apprehended_date.to_edtf() == "2021-06"
+
+
+def test_lost_contact_dates_an_undated_arrest() -> None:
+    text = (
+        "Ten North Koreans, seven women and three men, were caught in Shenyang, a relative said. "
+        "Their families lost contact with them on Saturday."
+    )
+    assert only(text).apprehended_date.to_edtf() == "2021-06-12"
+
+
+def test_a_caption_denouncing_a_policy_reports_no_return() -> None:
+    text = (
+        "Seven Detained North Korean Defectors in China Face Repatriation\n\n"
+        "Protesters hold placards denouncing China's policy of repatriating refugees.\n\n"
+        "Seven North Korean defectors were arrested by Chinese police in Shenyang last week."
+    )
+    assert only(text).status is Status.DETAINED
+
+
+def test_the_state_named_as_subject_is_the_detaining_country() -> None:
+    text = (
+        "Vietnam has deported three North Korean refugees, sending them via China. Their "
+        "families in Seoul fear for them."
+    )
+    assert only(text).apprehended_country == "VN"

@@ -17,6 +17,7 @@ from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
 from refugewatch.extract.incidents_groups import Group, build_groups
 from refugewatch.extract.incidents_places import (
+    acting_country,
     choose_captor,
     choose_country,
     choose_place,
@@ -167,6 +168,11 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int], strangers: list
     date = _apprehension_date(ctx, arrests, foreign, own)
     if own_arrests and total_arrests and not date.is_known:
         date = _apprehension_date(ctx, total_arrests, foreign, own)
+    if not date.is_known:
+        # "lost contact on Saturday": with no date for the arrest itself, the day contact was
+        # lost dates it (corpus conventions, "Undated arrests").
+        lost = [e for e in group.events if _LOST_CONTACT.search(e.trigger) and e.is_fact]
+        date = _apprehension_date(ctx, lost, foreign, own)
     chain = custody_chain(ctx, events, where.place, where.country)
     choice = choose_status(events)
     evidence, confidence, rule = _evidence(ctx, group, events)
@@ -213,6 +219,9 @@ def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[in
     place = choose_place(ctx, sentences, anchors, foreign, moves) if sentences else None
     captor = choose_captor(ctx, sentences, anchors, foreign) if sentences else None
     country = place.country if place and place.country else None
+    if country is None and not sentences:
+        # No arrest sentence: "Vietnam has deported three ..., sending them via China".
+        country = acting_country(ctx, [(e.sentence, e.start) for e in group.all_events()])
     if country is None:
         country = choose_country(ctx, sentences or sorted(group.sentences), captor)
     if country is None:
@@ -256,10 +265,17 @@ def _date_for(
             continue
         rel = mention.start - sentence.start
         before = sentence.text[max(0, rel - 40) : rel]
-        if p.REPORTING_BEFORE.search(before) or _reports_event(sentence, mention.end, event):
+        reported_clause = _THAT_BEFORE.search(before) and _EVENT_RIGHT_AFTER.match(
+            sentence.text[mention.end - sentence.start : event.start - sentence.start]
+        )
+        if not reported_clause and (
+            p.REPORTING_BEFORE.search(before) or _reports_event(sentence, mention.end, event)
+        ):
             reported = mention.value
             continue
-        if _OTHER_VERB_BEFORE.search(before) or _is_dateline(sentence.text, rel):
+        if not reported_clause and _OTHER_VERB_BEFORE.search(before):
+            continue
+        if _is_dateline(sentence.text, rel):
             continue
         distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
         if foreign and rival_owns(
@@ -278,6 +294,18 @@ def _date_for(
     ):
         return _month_of(reported)
     return None
+
+
+_LOST_CONTACT = re.compile(r"\b(?:lost|contact|touch)\b", re.IGNORECASE)
+# "Police said that on Tuesday they arrested 175": inside the reported clause, the date right
+# before the event's subject and verb dates the event ("said on Tuesday they had" dates the
+# statement).
+_THAT_BEFORE = re.compile(r"\bthat\s+(?:on\s+|in\s+|last\s+)?$", re.IGNORECASE)
+_EVENT_RIGHT_AFTER = re.compile(
+    r"^\s*,?\s*(?:they|he|she|it|police|officers|authorities|the\s+\w+)\s+"
+    r"(?:had\s+|have\s+|has\s+|were\s+|was\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _elapsed_since_arrest(ctx: DocContext, sentence: Sentence, event: Event) -> FuzzyDate | None:

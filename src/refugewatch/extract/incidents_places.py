@@ -204,6 +204,28 @@ def choose_country(ctx: DocContext, sentences: list[int], captor: str | None) ->
     return None
 
 
+# "Vietnam has deported three", "China forcibly repatriated 600": the state named as the
+# subject of the verb is the one holding the group.
+_STATE_SUBJECT = re.compile(
+    rf"\b(?P<name>{p._words(*(n.title() for n in p.COUNTRY_NAMES))})\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?:\w+ly\s+)?$"
+)
+
+
+def acting_country(ctx: DocContext, starts: Sequence[tuple[int, int]]) -> str | None:
+    """The country named right before one of the group's verbs, `starts` being (sentence index,
+    trigger start) pairs."""
+    for index, start in starts:
+        sentence = ctx.sentences[index]
+        before = ctx.text[max(sentence.start, start - 40) : start]
+        match = _STATE_SUBJECT.search(before)
+        if match:
+            code = p.COUNTRY_NAMES[match.group("name").lower()]
+            if code not in EXCLUDED_COUNTRIES:
+                return code
+    return None
+
+
 def captor_country(agency: str) -> str | None:
     first = agency.split()[0].lower() if agency.split() else ""
     return p.NATIONALITY_ADJECTIVES.get(first)

@@ -194,7 +194,8 @@ HEDGE_BEFORE = re.compile(
     r"seek|seeks|sought|hoping|hoped|hope|bid|aim|aiming|intend|intended|wish|wished|"
     r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
     r"believes|believed|suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
-    r"due to be|slated|scheduled|poised|are to be|is to be|were to be|was to be)\b[^.;]{0,55}$",
+    r"due to be|slated|scheduled|poised|are to be|is to be|were to be|was to be|policy of|"
+    r"practice of|denounc\w*|condemn\w*|protest\w*|oppos\w*|critici[sz]\w*)\b[^.;]{0,55}$",
     re.IGNORECASE,
 )
 NEGATION_BEFORE = re.compile(
