@@ -21,6 +21,7 @@ PARSED = [
     ("30,000", Count.exact(30000)),
     ("1.5 million", Count.exact(1_500_000)),
     ("30 thousand", Count.exact(30000)),
+    ("15-hundred", Count.exact(1500)),
     ("a dozen", Count.about(12)),
     ("half a dozen", Count.about(6)),
     ("two dozen", Count.about(24)),

@@ -22,6 +22,16 @@ def test_unknown_publication_date_is_flagged() -> None:
     assert FLAG_NO_DATE in result.flags
 
 
+def test_a_figure_that_is_one_of_the_groups_is_not_a_statistic() -> None:
+    text = (
+        "China has repatriated more than 500 North Koreans since the summer, sources said. "
+        "A large-scale repatriation of more than 500 defectors was carried out on Dec. 9."
+    )
+    result = extract(text, PUBLISHED)
+    assert [i.people.headline for i in result.incidents] == [500]
+    assert result.statistics == ()
+
+
 def test_empty_text_gives_nothing() -> None:
     assert extract("", PUBLISHED).incidents == ()
 

@@ -50,6 +50,11 @@ STATISTICS = [
      "first half of the year.", Measure.REPATRIATED, Count.exact(200)),
     ("workers", "Official figures put the number of North Korean workers in Russia at 30,000.",
      Measure.OTHER, Count.exact(30000)),
+    ("settle-in-the-south", "Some 25,000 North Koreans have fled famine at home to settle in "
+     "the capitalist South over the past six decades.", Measure.ARRIVED_SOUTH_KOREA,
+     Count.about(25000)),
+    ("hiding-participle", "In the past month some 20 North Korean defectors hiding in China "
+     "were arrested, activists said.", Measure.DETAINED, Count.about(20)),
     ("since-month-last-year", "Rights groups said at least 51 North Koreans had been detained in "
      "China since July last year.", Measure.DETAINED, Count.at_least(51)),
 ]  # fmt: skip
@@ -83,6 +88,10 @@ CONCRETE_GROUPS = [
     ("mass-return-day", "China forcibly returned about 500 North Koreans on Oct. 9, 2023, "
      "according to rights groups."),
     ("one-person", "Since 2019 one North Korean has been sent back each year."),
+    ("audience", "The broadcaster reaches an estimated weekly audience of over 326 million "
+     "people."),
+    ("bare-weekday", "More than a dozen North Korean defectors were detained by police in "
+     "Thailand Sunday, according to media reports."),
 ]  # fmt: skip
 
 

@@ -159,7 +159,7 @@ _WORD = _alternation([*UNIT_WORDS, *TENS_WORDS, *SCALE_WORDS])
 # men, ...").
 _WORDS_NUMBER = rf"(?:{_WORD})(?:(?:\s+|-|\s+and\s+(?=(?:{_WORD})\b))(?:{_WORD}))*"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_DIGITS_SCALED = rf"{_DIGITS}(?:\s*(?:{_alternation(SCALE_WORDS)}))?"
+_DIGITS_SCALED = rf"{_DIGITS}(?:(?:\s*|-)(?:{_alternation(SCALE_WORDS)}))?"  # "15-hundred"
 _DOZEN = _alternation(DOZEN_PHRASES).replace(r"\ ", r"\s+")  # wrapped lines: "two\ndozen"
 _NUMBER = rf"(?:{_DOZEN}|{_DIGITS_SCALED}|{_WORDS_NUMBER})"
 _QUAL = _alternation(QUALIFIER_PHRASES)

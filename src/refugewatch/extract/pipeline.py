@@ -8,7 +8,7 @@ from refugewatch.extract.incidents import find_incidents
 from refugewatch.extract.incidents_context import build_context
 from refugewatch.extract.statistics import find_statistics
 from refugewatch.model.dates import FuzzyDate
-from refugewatch.model.extraction import Extraction
+from refugewatch.model.extraction import Extraction, Incident, Measure, Statistic, Status
 
 # Languages the rules are written for; other texts are kept but not extracted yet.
 SUPPORTED_LANGUAGES = frozenset({"en"})
@@ -39,9 +39,27 @@ def extract(
     reference = anchor if anchor is not None and not published.is_known else None
     context = build_context(text, published, spans, gazetteer, reference)
     flags = () if published.is_known else (FLAG_NO_DATE,)
+    incidents = tuple(find_incidents(context))
     return Extraction(
-        incidents=tuple(find_incidents(context)),
-        statistics=statistics,
+        incidents=incidents,
+        statistics=tuple(s for s in statistics if not _names_an_incident(s, incidents)),
         appeals=tuple(find_appeals(text, published)),
         flags=flags,
+    )
+
+
+# A figure is one of the story's concrete groups when a group of that size had that fate: "China
+# has repatriated more than 500" in the lead, "a repatriation of more than 500 was carried out on
+# Oct. 9" in the body.
+_FATE_OF_MEASURE = {
+    Measure.REPATRIATED: {Status.REPATRIATED},
+    Measure.DETAINED: {Status.DETAINED, Status.MISSING},
+    Measure.ARRIVED_SOUTH_KOREA: {Status.REACHED_SAFE_COUNTRY},
+}
+
+
+def _names_an_incident(statistic: Statistic, incidents: tuple[Incident, ...]) -> bool:
+    fates = _FATE_OF_MEASURE.get(statistic.measure, set())
+    return any(
+        i.people.headline == statistic.count.headline and i.status in fates for i in incidents
     )

@@ -150,11 +150,18 @@ BREAKDOWN_NOUN = re.compile(
 BREAKDOWN_CUES = re.compile(r"\b(?:includ\w*|of\s+whom|comprising|among\s+them)\b", re.IGNORECASE)
 # An average is not a count of people ("has averaged around 1,000-1,500").
 AVERAGE_CUES = re.compile(r"\baverag", re.IGNORECASE)
+# Audiences and populations are people, but not people on the move: "a weekly audience of over
+# 326 million people" (a broadcaster's footer), "a population of 25 million".
+NOT_MIGRANTS_BEFORE = re.compile(
+    r"\b(?:audiences?|viewers|listeners|readers|readership|subscribers|followers|users|"
+    r"visitors|population|populations|inhabitants|residents)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 # --- measures: the nearest verb decides -----------------------------------------------------
 
 SOUTH_KOREA = "South Korea"  # where arrivals are counted, named or not
-SOUTH = r"(?:South\s+Korea|S\.\s*Korea|the\s+South\b|Seoul)"
+SOUTH = r"(?:South\s+Korea|S\.\s*Korea|(?-i:the\s+(?:[a-z]+\s+)?South)\b|Seoul)"
 MEASURE_CUES: tuple[tuple[Measure, re.Pattern[str]], ...] = (
     (
         Measure.REPATRIATED,
@@ -167,7 +174,7 @@ MEASURE_CUES: tuple[tuple[Measure, re.Pattern[str]], ...] = (
     (
         Measure.ARRIVED_SOUTH_KOREA,
         re.compile(
-            rf"\b(?:(?:arriv\w*|settled|resettled|defected|came|come|flown|reached|entered|airlifted"
+            rf"\b(?:(?:arriv\w*|settl\w*|resettl\w*|defected|came|come|flown|reached|entered|airlifted"
             rf"|making\s+their\s+way|granted\s+asylum)\b[^.;]{{0,80}}?{SOUTH}"
             rf"|{SOUTH}[^.;]{{0,40}}?\b(?:arriv\w*|settled|resettled|received|accepted|admitted"
             rf"|took\s+in))",
@@ -304,6 +311,8 @@ def _counts_people(text: str, count: CountMention, sentence: Sentence) -> bool:
         return False
     if BREAKDOWN_NOUN.match(text, count.end) and BREAKDOWN_CUES.search(sentence.text):
         return False
+    if NOT_MIGRANTS_BEFORE.search(text, max(sentence.start, count.start - 40), count.start):
+        return False
     end = min(sentence.end + 1, len(text))
     return bool(_COUNTED_NOUN.match(text, count.end, end) or _ELLIPSIS.match(text, count.end, end))
 
@@ -363,7 +372,8 @@ DAY_WINDOW = 80
 MIN_STATISTIC_COUNT = 2
 _DAY_IN_SENTENCE = re.compile(
     rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d|,\d)|\d{{1,2}}\s+(?:{MONTHS})"
-    r"|(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|(?:(?:on|last|this)\s+|(?<=[a-z]\s))(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+    r"|Sunday)"
     r"|yesterday)\b"
 )
 
@@ -430,10 +440,20 @@ def _measure(text: str, count: CountMention, sentence: Sentence) -> Measure | No
     best: tuple[float, Measure] | None = None
     for measure, pattern in MEASURE_CUES:
         for match in pattern.finditer(text, start, end):
+            if measure is Measure.IN_HIDING and _MODIFIER_PARTICIPLE.search(
+                text, start, match.start()
+            ):
+                continue  # "20 defectors hiding in China ... were arrested": who, not what happened
             distance = _distance(count, match)
             if best is None or distance < best[0]:
                 best = (distance, measure)
     return best[1] if best else None
+
+
+# A participle right after the people noun describes them ("defectors hiding in China").
+_MODIFIER_PARTICIPLE = re.compile(
+    r"\b(?:North Koreans|defectors|refugees|escapees|women|people)\s+$", re.IGNORECASE
+)
 
 
 def _clause_bounds(text: str, count: CountMention, sentence: Sentence) -> tuple[int, int]:
