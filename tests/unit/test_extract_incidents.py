@@ -750,3 +750,28 @@ def test_the_state_named_as_subject_is_the_detaining_country() -> None:
         "families in Seoul fear for them."
     )
     assert only(text).apprehended_country == "VN"
+
+
+def test_a_named_person_in_apposition_is_a_group_of_one() -> None:
+    text = (
+        "Activists called on Moscow to protect Choe Kum Chol, an elite North Korean programmer "
+        "stationed in Vladivostok. Russian police arrested him in May 2021 and handed him over "
+        "to the North Korean consulate in Vladivostok."
+    )
+    incident = only(text)
+    assert incident.people.headline == 1
+    assert incident.apprehended_date.to_edtf() == "2021-05"
+    assert incident.apprehended_by == "Russian police"
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [("Between 12 and 16 North Koreans were apprehended in Qingdao and three others in Yunnan "
+      "Province earlier this month.", {12: "Qingdao", 3: "Yunnan Province"}),
+     ("Three defectors were captured in Changchun on June 12, and another five in Shenyang on "
+      "the same day.", {3: "Changchun", 5: "Shenyang"})],
+    ids=["and-others", "and-another"],
+)  # fmt: skip
+def test_elliptical_groups_share_the_verb(text: str, places: dict[int, str]) -> None:
+    found = {i.people.headline: i.apprehended_place for i in incidents(text)}
+    assert found == places

@@ -140,10 +140,17 @@ def _with_parent(incident: Incident, parent: int | None) -> Incident:
 def _foreign(group: Group, groups: list[Group]) -> list[int]:
     """Positions of other groups' mentions and events: their facts are not this group's."""
     out: list[int] = []
+    shared = {e.start for e in group.events}  # a verb the list items share is no one's rival
     for other in groups:
         if other is not group:
-            out += [m.start for m in other.mentions] + [e.start for e in other.events]
+            out += [m.start for m in other.mentions]
+            out += [e.start for e in other.events if e.start not in shared]
     return out
+
+
+def _is_list_item(group: Group) -> bool:
+    """A group told only as "..., and three others in Yunnan": its facts follow its count."""
+    return all(m.shares_verb for m in group.mentions)
 
 
 def _unrelated(group: Group, groups: list[Group]) -> list[Group]:
@@ -165,14 +172,15 @@ def _incident(ctx: DocContext, group: Group, foreign: list[int], strangers: list
     if own_arrests and total_arrests and where.place is None:
         where = _fill(where, _where(ctx, group, total_arrests, foreign))
     own = [m.start for m in group.mentions]
-    date = _apprehension_date(ctx, arrests, foreign, own)
+    item = _is_list_item(group)
+    date = _apprehension_date(ctx, arrests, foreign, own, item)
     if own_arrests and total_arrests and not date.is_known:
-        date = _apprehension_date(ctx, total_arrests, foreign, own)
+        date = _apprehension_date(ctx, total_arrests, foreign, own, item)
     if not date.is_known:
         # "lost contact on Saturday": with no date for the arrest itself, the day contact was
         # lost dates it (corpus conventions, "Undated arrests").
         lost = [e for e in group.events if _LOST_CONTACT.search(e.trigger) and e.is_fact]
-        date = _apprehension_date(ctx, lost, foreign, own)
+        date = _apprehension_date(ctx, lost, foreign, own, item)
     chain = custody_chain(ctx, events, where.place, where.country)
     choice = choose_status(events)
     evidence, confidence, rule = _evidence(ctx, group, events)
@@ -214,7 +222,9 @@ def _people(group: Group) -> Count:
 
 def _where(ctx: DocContext, group: Group, arrests: list[Event], foreign: list[int]) -> _Where:
     sentences = sorted({e.sentence for e in arrests})
-    anchors = [e.start for e in arrests] + [m.start for m in group.mentions]
+    anchors = [m.start for m in group.mentions]
+    if not _is_list_item(group):
+        anchors += [e.start for e in arrests]
     moves = [e.start for e in group.all_events() if e.kind in _MOVES]
     place = choose_place(ctx, sentences, anchors, foreign, moves) if sentences else None
     captor = choose_captor(ctx, sentences, anchors, foreign) if sentences else None
@@ -242,11 +252,11 @@ def _fill(own: _Where, total: _Where) -> _Where:
 
 
 def _apprehension_date(
-    ctx: DocContext, arrests: list[Event], foreign: list[int], own: list[int]
+    ctx: DocContext, arrests: list[Event], foreign: list[int], own: list[int], list_item: bool
 ) -> FuzzyDate:
     candidates: list[tuple[int, int, FuzzyDate]] = []
     for event in arrests:
-        found = _date_for(ctx, event, foreign, own)
+        found = _date_for(ctx, event, foreign, own, list_item)
         if found is not None:
             candidates.append((_PRECISION_RANK.get(found.precision, 4), event.start, found))
     if not candidates:
@@ -255,7 +265,11 @@ def _apprehension_date(
 
 
 def _date_for(
-    ctx: DocContext, event: Event, foreign: list[int] | None = None, own: list[int] | None = None
+    ctx: DocContext,
+    event: Event,
+    foreign: list[int] | None = None,
+    own: list[int] | None = None,
+    list_item: bool = False,
 ) -> FuzzyDate | None:
     sentence = ctx.sentences[event.sentence]
     best: tuple[float, FuzzyDate] | None = None
@@ -278,9 +292,8 @@ def _date_for(
         if _is_dateline(sentence.text, rel):
             continue
         distance = _distance(sentence.text, event, mention.start, mention.end, sentence.start)
-        if foreign and rival_owns(
-            ctx, event.sentence, mention.start, [event.start, *(own or [])], foreign
-        ):
+        anchors = (own or []) if list_item else [event.start, *(own or [])]
+        if foreign and rival_owns(ctx, event.sentence, mention.start, anchors, foreign):
             continue  # in another group's clause, or nearer its mention: that group's date
         if best is None or distance < best[0]:
             best = (distance, _coarsen(mention.text, mention.value))

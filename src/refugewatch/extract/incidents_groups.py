@@ -256,7 +256,7 @@ def _group_for(state: _State, mention: GroupMention) -> Group:
     another one ("a second group of five"), or a new group."""
     size = mention.size or 0
     key = state.latest_by_size.get(size)
-    if key is None or (mention.distinct and state.groups[key].events):
+    if key is None or (mention.distinct and _already_told(state.groups[key], mention)):
         key = len(state.groups)
         state.groups[key] = Group(size=size, key=key, nationality=mention.nationality)
         state.latest_by_size[size] = key
@@ -271,6 +271,11 @@ def _group_for(state: _State, mention: GroupMention) -> Group:
         if parent > size:
             group.parent = parent
     return group
+
+
+def _already_told(group: Group, mention: GroupMention) -> bool:
+    """Has the group of this size been told about, before "another three" names a new one?"""
+    return bool(group.events) or any(m.sentence == mention.sentence for m in group.mentions)
 
 
 def _owner(

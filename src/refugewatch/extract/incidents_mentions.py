@@ -99,7 +99,7 @@ _SUBSET = re.compile(
     r"^\s+(?:out\s+)?of\s+(?:them|these|those|the|the\s+original|all)\b", re.IGNORECASE
 )
 # A list item after a group: ", 40 others on Sept. 18", ", and about 50 in July 2021".
-_LIST_ITEM_BEFORE = re.compile(r",\s*(?:and\s+)?$")
+_LIST_ITEM_BEFORE = re.compile(r",\s*(?:and\s+)?(?:another\s+|a\s+further\s+|further\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:on|in|at)\s+(?:the\s+same\s+day|(?:early|mid|late)[\s-]|[A-Z]|\d)"
 )
@@ -177,9 +177,16 @@ _ASIDE_OPEN = re.compile(
 _SINGULAR = re.compile(
     r"\b(?P<art>a|an|one)\s+(?:(?:male|female|young|suspected|pregnant|\d{1,2}-year-old|"
     r"elderly|former)\s+)*North Korean(?:\s+(?P<noun>man|woman|defector|refugee|worker|logger|"
-    r"asylum[- ]seeker|national|citizen|girl|boy|mother|escapee|laborer|student)\b|"
+    r"asylum[- ]seeker|national|citizen|girl|boy|mother|escapee|laborer|student|soldier|"
+    r"sailor|fisherman|teenager|youth|hacker)\b|"
     r"(?=\s*(?:[,;)]|who\b|was\b|had\b|has\b|is\b|arrested|detained|caught|held|deported)))",
     re.IGNORECASE,
+)
+# "Choe Kum Chol, an elite North Korean cyberwarrior": a named person introduced by apposition.
+_NAMED_SINGULAR = re.compile(
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2},\s+(?:a|an)\s+(?-i:(?:[a-z-]+\s+){0,3})"
+    r"North Korean\s+(?-i:[a-z-]+)\b(?<!officials)(?<!official)(?<!officer)(?<!media)"
+    r"(?<!government)(?<!agent)(?<!spy)"
 )
 _SINGULAR_GENERIC = re.compile(
     r"\b(?:a|an|one)\s+(?:young\s+|pregnant\s+)?(?:woman|man|girl|boy|defector|refugee)\b"
@@ -276,7 +283,8 @@ def _from_count(
         end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
         definite = bool(_DEFINITE_BEFORE.search(before))
-        shares = listed and noun.group("noun").lower() == "others" and not noun.group("mods")
+        others = noun.group("noun").lower() == "others" and not noun.group("mods")
+        shares = others and (listed or bool(re.search(r"\s+and\s+$", before)))
         return replace(
             base, end=end, nationality=nationality, definite=definite, shares_verb=shares
         )
@@ -378,7 +386,7 @@ def _last_word(sentence: Sentence, m: GroupMention) -> str:
 
 def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> list[GroupMention]:
     found: list[GroupMention] = []
-    for regex in (_SINGULAR, _SINGULAR_GENERIC):
+    for regex in (_SINGULAR, _SINGULAR_GENERIC, _NAMED_SINGULAR):
         for match in regex.finditer(sentence.text):
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if _overlaps(start, end, taken + found):

@@ -147,6 +147,12 @@ def rival_owns(
     rival_clause = any(same_clause(ctx.text, position, r) for r in rivals)
     if own_clause != rival_clause:
         return rival_clause
+    # "apprehended in Qingdao and three others in Yunnan": a fact between this group's words and
+    # the next group's count is told of this group.
+    if any(a < position for a in own) and all(r > position for r in rivals):
+        return False
+    if any(r < position for r in rivals) and all(a > position for a in own):
+        return True
     return _distance(position, rivals) < _distance(position, anchors)
 
 
