@@ -775,3 +775,33 @@ def test_a_named_person_in_apposition_is_a_group_of_one() -> None:
 def test_elliptical_groups_share_the_verb(text: str, places: dict[int, str]) -> None:
     found = {i.people.headline: i.apprehended_place for i in incidents(text)}
     assert found == places
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "count"),
+    [("Nine North Koreans, aged between 14 to 18 years, were arrested in Laos.",
+      VulnerabilityKind.CHILDREN, 1),
+     ("Ten North Koreans were arrested in Shenyang; the group included a person over 60.",
+      VulnerabilityKind.ELDERLY, 1),
+     ("Nineteen North Koreans, including children and elderly women, were arrested in "
+      "Tachileik.", VulnerabilityKind.ELDERLY, 2)],
+    ids=["between-ages", "person-over-60", "plural-elderly"],
+)  # fmt: skip
+def test_more_member_phrasings(text: str, kind: VulnerabilityKind, count: int) -> None:
+    assert only(text).vulnerable_count(kind) == count
+
+
+def test_children_of_a_larger_total_are_not_a_small_groups_children() -> None:
+    text = (
+        "Three defectors were captured in Changchun on June 12. Six of the 22 are children of "
+        "16 or less."
+    )
+    assert only(text).vulnerable_count(VulnerabilityKind.CHILDREN) == 0
+
+
+def test_a_named_agency_outranks_a_bare_one() -> None:
+    text = (
+        "Thai police have arrested 15 North Koreans for illegal entry. Police found the North "
+        "Koreans in a bus in Chiang Rai."
+    )
+    assert only(text).apprehended_by == "Thai police"

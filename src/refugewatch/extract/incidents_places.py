@@ -259,7 +259,7 @@ def choose_captor(
     ctx: DocContext, sentences: list[int], anchors: list[int], foreign: Sequence[int] = ()
 ) -> str | None:
     """The agency named as making the arrest, nearest an apprehension trigger."""
-    best: tuple[int, str] | None = None
+    best: tuple[tuple[bool, int], str] | None = None
     for index in sentences:
         sentence = ctx.sentences[index]
         for match in p.AGENCY.finditer(sentence.text):
@@ -269,9 +269,21 @@ def choose_captor(
             distance = _distance(start, anchors)
             if rival_owns(ctx, index, start, anchors, foreign):
                 continue
-            if best is None or distance < best[0]:
-                best = (distance, _clean_agency(match.group(0)))
+            # "Thai police have arrested 15 ... Police found them in a bus": the named agency
+            # outranks a bare "police" or "officers" in another sentence.
+            rank = (_is_bare_agency(match.group(0)), distance)
+            if best is None or rank < best[0]:
+                best = (rank, _clean_agency(match.group(0)))
     return best[1] if best else None
+
+
+_BARE_AGENCY = re.compile(
+    r"(?:the\s+)?(?:police|officers|authorities|officials|guards|soldiers|troops)", re.IGNORECASE
+)
+
+
+def _is_bare_agency(text: str) -> bool:
+    return bool(_BARE_AGENCY.fullmatch(text.strip()))
 
 
 def _is_captor(text: str, match: re.Match[str]) -> bool:

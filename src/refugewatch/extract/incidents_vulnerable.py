@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from refugewatch.extract import patterns as p
-from refugewatch.extract.numbers import TENS_WORDS, UNIT_WORDS
+from refugewatch.extract.numbers import TENS_WORDS, UNIT_WORDS, parse_number
 from refugewatch.model.extraction import VulnerabilityKind
 
 # Ages (years) that bound each kind, from the annotation conventions.
@@ -31,7 +31,7 @@ _COUNTED_CHILDREN = re.compile(
 )
 # "five of the nine were children", "three of them are minors".
 _PARTITIVE_CHILDREN = re.compile(
-    rf"\b{_COUNT_WORD}\s+of\s+(?:them|the\s+[\w-]+)\s+(?:were|are)\s+(?:all\s+)?"
+    rf"\b{_COUNT_WORD}\s+of\s+(?P<whole>them|the\s+[\w-]+)\s+(?:were|are)\s+(?:all\s+)?"
     r"(?:children|minors|teenagers|under-?age|boys|girls)\b",
     re.IGNORECASE,
 )
@@ -47,7 +47,19 @@ _AGE_HYPHEN = re.compile(r"\b(\d{1,2})-year-old\b", re.IGNORECASE)
 _AGE_WORDS = {**UNIT_WORDS, "twenty": TENS_WORDS["twenty"]}
 _AGE_WORD_HYPHEN = re.compile(rf"\b({'|'.join(_AGE_WORDS)})-year-old\b", re.IGNORECASE)
 _AGE_AFTER_NAME = re.compile(r"[A-Z][a-z]+,\s(\d{1,2})(?=,|\s|\))")
-_AGE_LIST = re.compile(r"\b(?:aged|ages)\s+(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)")
+_AGE_LIST = re.compile(
+    r"\b(?:aged|ages)\s+(?:between\s+)?(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)"
+)
+# "a person over 60", "a woman older than 70": an age floor said of one member.
+_OVER_AGE = re.compile(
+    r"\b(?:person|man|woman|one|someone|grandmother|grandfather)\s+(?:aged\s+)?"
+    r"(?:over|above|older\s+than)\s+(?:the\s+age\s+of\s+)?(\d{2})\b",
+    re.IGNORECASE,
+)
+# "children and elderly women": a plural says at least two.
+_PLURAL_ELDERLY = re.compile(
+    r"\b(?:elderly|older)\s+(?:women|men|people|persons|parents|relatives|members)\b", re.I
+)
 _MONTHS_OLD = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven)-month-old\b",
@@ -80,7 +92,7 @@ def _in_sentence(text: str, group_size: int) -> dict[VulnerabilityKind, int]:
     ages = _ages(text)
     return {
         VulnerabilityKind.INFANTS: _infants(text, ages),
-        VulnerabilityKind.CHILDREN: _children(text, ages),
+        VulnerabilityKind.CHILDREN: _children(text, ages, group_size),
         VulnerabilityKind.ELDERLY: _elderly(text, ages),
         VulnerabilityKind.PREGNANT: len(p.PREGNANT.findall(text)) and 1,
         VulnerabilityKind.ILL_OR_INJURED: _counted(text, p.ILL, 1),
@@ -92,6 +104,7 @@ def _ages(text: str) -> list[int]:
     ages = [int(a) for a in _AGE_HYPHEN.findall(text)]
     ages += [_AGE_WORDS[w.lower()] for w in _AGE_WORD_HYPHEN.findall(text)]
     ages += [int(a) for a in _AGE_AFTER_NAME.findall(text)]
+    ages += [int(a) + 1 for a in _OVER_AGE.findall(text)]
     for listed in _AGE_LIST.findall(text):
         ages += [int(a) for a in re.findall(r"\d{1,2}", listed)]
     return ages
@@ -104,11 +117,15 @@ def _infants(text: str, ages: list[int]) -> int:
     return min(1, months + babies + by_age) if (months or babies or by_age) else 0
 
 
-def _children(text: str, ages: list[int]) -> int:
+def _children(text: str, ages: list[int], group_size: int) -> int:
     by_age = sum(1 for a in ages if INFANT_MAX_AGE < a <= CHILD_MAX_AGE)
     counted = [_as_number(m.group("n")) for m in _COUNTED_CHILDREN.finditer(text)]
     counted += [_as_number(m.group("n")) for m in _TEENAGE_GROUP.finditer(text)]
-    counted += [_as_number(m.group("n")) for m in _PARTITIVE_CHILDREN.finditer(text)]
+    for match in _PARTITIVE_CHILDREN.finditer(text):
+        if _of_this_group(match.group("whole"), group_size):
+            counted.append(_as_number(match.group("n")))
+        else:  # another group's members: not even "children" in general is about this group
+            text = text.replace(match.group(0), " " * len(match.group(0)))
     if re.search(r"\bearly teens\b", text, re.IGNORECASE):
         counted.append(max([_counted_before_phrase(text, "early teens"), 1]))
     best = max([*counted, by_age, 0])
@@ -118,6 +135,12 @@ def _children(text: str, ages: list[int]) -> int:
     if best == 0 and _PLURAL_CHILDREN.search(text):
         best = 2  # "the group included young children": at least two
     return best
+
+
+def _of_this_group(whole: str, group_size: int) -> bool:
+    """ "six of the 22 are children" speaks of the 22, not of a group of three among them."""
+    number = parse_number(whole.split()[-1]) if whole.lower() != "them" else None
+    return number is None or group_size <= 0 or number == group_size
 
 
 def _is_infant_phrase(phrase: str) -> bool:
@@ -140,7 +163,7 @@ def _elderly(text: str, ages: list[int]) -> int:
     ranged = re.search(r"\b(?:aged|ages)\s+\d{1,2}\s*(?:to|-)\s*(\d{2})\b", text)
     if ranged and int(ranged.group(1)) >= ELDERLY_MIN_AGE:
         by_age = max(by_age, 1)
-    named = _counted(text, p.ELDERLY, 1)
+    named = _counted(text, p.ELDERLY, 2 if _PLURAL_ELDERLY.search(text) else 1)
     if re.search(r"\b(?:30s|40s|50s) and (?:60s|70s)\b", text):
         named = max(named, 1)
     return max(by_age, named)
