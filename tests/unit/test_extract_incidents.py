@@ -805,3 +805,58 @@ def test_a_named_agency_outranks_a_bare_one() -> None:
         "Koreans in a bus in Chiang Rai."
     )
     assert only(text).apprehended_by == "Thai police"
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("An un-identified North Korean man was arrested in Mondolkiri province on June 2.", 1),
+     ("A suspected North Korean army deserter has been detained in Helong on June 2.", 1),
+     ("One North Korean man in his 30s and two women in their 20s were captured in Ha Tinh on "
+      "Monday.", 3)],
+    ids=["adjective-singular", "deserter", "composition-with-ages"],
+)  # fmt: skip
+def test_more_group_phrasings(text: str, size: int) -> None:
+    assert only(text).people.headline == size
+
+
+def test_a_south_korean_helper_is_not_a_group() -> None:
+    text = (
+        "Police detained 20 North Korean defectors in Yantai on June 2. Chinese guides and a "
+        "North Korean defector with South Korean citizenship were also apprehended."
+    )
+    assert [i.people.headline for i in incidents(text)] == [20]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Deported North Koreans risk facing detention in labour camps.",
+     "Escapees say those repatriated face incarceration in camps."],
+    ids=["participle-subject", "those-repatriated"],
+)  # fmt: skip
+def test_statements_about_everyone_are_generic(text: str) -> None:
+    story = f"China is holding 15 North Koreans in Tumen, a rights group said on Monday. {text}"
+    assert only(story).status is Status.DETAINED
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("Twenty-five North Koreans are now in the Philippines awaiting a flight to Seoul after "
+      "being detained in Beijing.", Status.REACHED_SAFE_COUNTRY),
+     ("Nine North Koreans were arrested in Shenyang on June 2. There has been no official news "
+      "of their whereabouts.", Status.MISSING)],
+    ids=["awaiting-flight", "no-news-of-whereabouts"],
+)  # fmt: skip
+def test_status_phrasings_seen_in_new_reports(text: str, status: Status) -> None:
+    assert only(text).status is status
+
+
+def test_ill_treatment_is_not_illness() -> None:
+    text = (
+        "Police detained 29 North Koreans in Yunnan on June 2; they face torture and ill-treatment."
+    )
+    assert only(text).vulnerable_count(VulnerabilityKind.ILL_OR_INJURED) == 0
+
+
+def test_an_adult_son_is_not_a_child() -> None:
+    text = "A mother, her 22-year-old son and three other North Koreans were detained on June 2."
+    assert only(text).vulnerable_count(VulnerabilityKind.CHILDREN) == 0

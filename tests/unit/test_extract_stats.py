@@ -55,6 +55,16 @@ STATISTICS = [
      Count.about(25000)),
     ("hiding-participle", "In the past month some 20 North Korean defectors hiding in China "
      "were arrested, activists said.", Measure.DETAINED, Count.about(20)),
+    ("arrivals-noun", "In 2016, there were 535 North Korean arrivals in Thailand.", Measure.OTHER,
+     Count.exact(535)),
+    ("since-beginning-of-month", "China has arrested more than 30 North Korean defectors since "
+     "the beginning of November.", Measure.DETAINED, Count.at_least(30)),
+    ("since-mid-month", "At least 30 North Korean escapees have been rounded up in raids across "
+     "China since mid-April.", Measure.DETAINED, Count.at_least(30)),
+    ("past-weeks", "China may have arrested as many as 14 North Korean defectors in the last two "
+     "weeks.", Measure.DETAINED, Count.up_to(14)),
+    ("holed-up", "About 200 North Korean men, women and children are holed up in the embassies "
+     "of South Korea and Japan.", Measure.OTHER, Count.about(200)),
     ("since-month-last-year", "Rights groups said at least 51 North Koreans had been detained in "
      "China since July last year.", Measure.DETAINED, Count.at_least(51)),
 ]  # fmt: skip

@@ -37,6 +37,7 @@ from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.extraction import Confidence, CustodyStep, Incident, Span, Status
 
+SOUTH_KOREA = "KR"
 # Movements and continued detention: a place after one of these is where the group was taken.
 _MOVES = (EventKind.TRANSFER, EventKind.HELD, EventKind.EXPELLED)
 # Longest evidence quote; a longer sentence (a glued paragraph) is cut around the group mention.
@@ -95,7 +96,12 @@ _MEMBERS_GO_ON = re.compile(
 
 
 def find_incidents(ctx: DocContext) -> list[Incident]:
-    groups = sorted(build_groups(ctx), key=lambda g: g.first.start)
+    # A South Korean citizen arrested with a group (a missionary, a resettled defector acting as
+    # guide) is a helper under consular protection, not a group at risk of return. A member with
+    # Chinese papers is kept: the group's story tells what became of them.
+    groups = sorted(
+        (g for g in build_groups(ctx) if g.nationality != SOUTH_KOREA), key=lambda g: g.first.start
+    )
     _add_member_sentences(ctx, groups)
     incidents = [
         _incident(ctx, g, _foreign(g, groups), _foreign(g, _unrelated(g, groups))) for g in groups

@@ -154,7 +154,11 @@ def _refine_apprehension(word: str, text: str, match: re.Match[str]) -> EventKin
         before = text[max(0, match.start() - 25) : match.start()].lower()
         if not re.search(r"(?:police|guards|officers|authorities|patrol)\s*(?:then\s*)?$", before):
             return None
-    if word == "stopped" and not re.search(r"police|roadblock|checkpoint|guards", text, re.I):
+    if word == "stopped" and not re.search(
+        r"police|roadblock|checkpoint|guards|authorities|military|soldiers|troops|officers",
+        text,
+        re.I,
+    ):
         return None
     if word in {"arrest", "arrests"} and not re.search(
         r"\b(?:to|will|would)\s*$", text[: match.start()]

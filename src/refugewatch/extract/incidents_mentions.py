@@ -151,7 +151,7 @@ _COMPOSITION_NOUNS = frozenset(
     ]
 )
 _COMPOSITION_GAP = re.compile(
-    r"^\s*(?:,\s*(?:(?:ages?|aged)\s+[\d\s,and-]+|in (?:their|his|her) [\w\s]{2,20}?),?\s*)?"
+    r"^\s*(?:,?\s*(?:(?:ages?|aged)\s+[\d\s,and-]+|in (?:their|his|her) [\w\s]{2,20}?),?\s*)?"
     r"(?:,|,?\s+and|&)\s*(?:a\s+|an\s+)?$",
     re.IGNORECASE,
 )
@@ -176,7 +176,8 @@ _ASIDE_OPEN = re.compile(
 )
 _SINGULAR = re.compile(
     r"\b(?P<art>a|an|one)\s+(?:(?:male|female|young|suspected|pregnant|\d{1,2}-year-old|"
-    r"elderly|former)\s+)*North Korean(?:\s+(?P<noun>man|woman|defector|refugee|worker|logger|"
+    r"elderly|former|(?-i:[a-z]+-?[a-z]+))\s+){0,3}North Korean(?:\s+(?:army\s+|military\s+)?"
+    r"(?P<noun>man|woman|defector|refugee|worker|logger|deserter|"
     r"asylum[- ]seeker|national|citizen|girl|boy|mother|escapee|laborer|student|soldier|"
     r"sailor|fisherman|teenager|youth|hacker)\b|"
     r"(?=\s*(?:[,;)]|who\b|was\b|had\b|has\b|is\b|arrested|detained|caught|held|deported)))",
@@ -189,8 +190,9 @@ _NAMED_SINGULAR = re.compile(
     r"(?<!government)(?<!agent)(?<!spy)"
 )
 _SINGULAR_GENERIC = re.compile(
-    r"\b(?:a|an|one)\s+(?:young\s+|pregnant\s+)?(?:woman|man|girl|boy|defector|refugee)\b"
-    r"(?=[^.;]{0,40}\bNorth Korea\b)",
+    r"\b(?:a|an|one)\s+(?:(?!(?:South|Chinese|Vietnamese|Thai|Lao|Russian|Mongolian|Cambodian|"
+    r"Burmese|American|Japanese)\b)[\w-]+\s+){0,2}(?:woman|man|girl|boy|defector|refugee|"
+    r"soldier|deserter)\b(?=[^.;]{0,60}\bNorth Korea\b)",
     re.IGNORECASE,
 )
 _FAMILY = re.compile(
@@ -391,7 +393,8 @@ def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> lis
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if _overlaps(start, end, taken + found):
                 continue
-            found.append(GroupMention(start, end, index, Count.exact(1)))
+            nationality = _nationality(sentence.text[match.end() : match.end() + 80])
+            found.append(GroupMention(start, end, index, Count.exact(1), nationality=nationality))
     return found
 
 

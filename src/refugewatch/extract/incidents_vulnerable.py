@@ -46,15 +46,18 @@ _AGE_HYPHEN = re.compile(r"\b(\d{1,2})-year-old\b", re.IGNORECASE)
 # Ages written in words ("a fourteen-year-old"): the number words up to twenty.
 _AGE_WORDS = {**UNIT_WORDS, "twenty": TENS_WORDS["twenty"]}
 _AGE_WORD_HYPHEN = re.compile(rf"\b({'|'.join(_AGE_WORDS)})-year-old\b", re.IGNORECASE)
-_AGE_AFTER_NAME = re.compile(r"[A-Z][a-z]+,\s(\d{1,2})(?=,|\s|\))")
+_AGE_AFTER_NAME = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?,\s(\d{1,2})(?=,|\s|\))")
 _AGE_LIST = re.compile(
-    r"\b(?:aged|ages)\s+(?:between\s+)?(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)"
+    r"\b(?:aged|ages)\s+(?:between\s+|from\s+)?(?:about\s+|around\s+)?(\d{1,2}(?:\s*(?:,|and|to|-)\s*(?:and\s+)?\d{1,2})*)"
 )
 # "a person over 60", "a woman older than 70": an age floor said of one member.
 _OVER_AGE = re.compile(
     r"\b(?:person|man|woman|one|someone|grandmother|grandfather)\s+(?:aged\s+)?"
     r"(?:over|above|older\s+than)\s+(?:the\s+age\s+of\s+)?(\d{2})\b",
     re.IGNORECASE,
+)
+_ELDERLY_COUPLE = re.compile(
+    r"\bcouple\s+in\s+their\s+(?:(?:early|mid|late)[- ])?(?:60s|70s|80s)", re.I
 )
 # "children and elderly women": a plural says at least two.
 _PLURAL_ELDERLY = re.compile(
@@ -130,11 +133,17 @@ def _children(text: str, ages: list[int], group_size: int) -> int:
         counted.append(max([_counted_before_phrase(text, "early teens"), 1]))
     best = max([*counted, by_age, 0])
     single = _SINGLE_CHILD.search(text)
-    if best == 0 and single and not _is_infant_phrase(single.group(0)):
+    if best == 0 and single and not _is_infant_phrase(single.group(0)) and not _is_adult(single):
         best = 1
     if best == 0 and _PLURAL_CHILDREN.search(text):
         best = 2  # "the group included young children": at least two
     return best
+
+
+def _is_adult(phrase: re.Match[str]) -> bool:
+    """ "her 22-year-old son" is a son, not a child."""
+    age = _AGE_HYPHEN.search(phrase.group(0))
+    return age is not None and int(age.group(1)) > CHILD_MAX_AGE
 
 
 def _of_this_group(whole: str, group_size: int) -> bool:
@@ -163,7 +172,8 @@ def _elderly(text: str, ages: list[int]) -> int:
     ranged = re.search(r"\b(?:aged|ages)\s+\d{1,2}\s*(?:to|-)\s*(\d{2})\b", text)
     if ranged and int(ranged.group(1)) >= ELDERLY_MIN_AGE:
         by_age = max(by_age, 1)
-    named = _counted(text, p.ELDERLY, 2 if _PLURAL_ELDERLY.search(text) else 1)
+    plural = _PLURAL_ELDERLY.search(text) or _ELDERLY_COUPLE.search(text)
+    named = _counted(text, p.ELDERLY, 2 if plural else 1)
     if re.search(r"\b(?:30s|40s|50s) and (?:60s|70s)\b", text):
         named = max(named, 1)
     return max(by_age, named)

@@ -71,7 +71,8 @@ NK_WORDS = re.compile(
 # Nationalities that make a counted person not North Korean.
 OTHER_NATIONALITY = re.compile(
     r"\b(?:naturali[sz]ed Chinese|Chinese (?:citizen|national|passport)|South Korean (?:citizen|"
-    r"national|passport))",
+    r"national|passport))|\b(?:holds?|holding|with) (?:a )?(?:South Korean|Chinese) "
+    r"(?:citizenship|nationality|passport)",
     re.IGNORECASE,
 )
 
@@ -124,7 +125,7 @@ HELD = re.compile(
     r"being detained|(?:have|has) been detained|remain(?:s|ed)? (?:in )?(?:detention|custody)|"
     r"in (?:\w+'s |\w+ )?(?:custody|detention)|under (?:\w+ )?detention|imprisoned|"
     r"incarcerated|jailed|locked up|at the shelter|in (?:a|the) shelter|"
-    r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|under arrest|"
+    r"kept (?:at|in)|into (?:the )?(?:\w+ )?custody|under arrest|(?:are|is|were|was) holding|"
     r"awaiting (?:repatriation|deportation|trial))\b",
     re.IGNORECASE,
 )
@@ -155,7 +156,8 @@ ARRIVAL = re.compile(
     r"airlifted|(?:fled|defected|escaped|escape|defect) to (?:South Korea|the South)|"
     r"made it to the South|"
     r"reached (?:South Korea|Seoul)|sent to (?:the South Korean capital|Seoul)|"
-    r"awaiting resettlement|resettled in|departure of|under the protection of the South Korean)\b",
+    r"awaiting resettlement|awaiting (?:a |their )?(?:flight|transfer|departure) to (?:South Korea|"
+    r"Seoul)|resettled in|departure of|under the protection of the South Korean)\b",
     re.IGNORECASE,
 )
 MISSING = re.compile(
@@ -163,6 +165,7 @@ MISSING = re.compile(
     r"missing|lost (?:touch|contact)|contact (?:was|has been) lost|no trace|disappeared|"
     r"unaccounted for|gone|(?:unclear|not known|unknown|uncertain) where|no one knows where|"
     r"(?:seeking|sought|requested|asked for) information (?:about|on|of) (?:their|his|her) "
+    r"whereabouts|no (?:\w+ )?(?:news|word|information) (?:of|on|about) (?:their|his|her) "
     r"whereabouts)\b",
     re.IGNORECASE,
 )
@@ -194,7 +197,7 @@ HEDGE_BEFORE = re.compile(
     r"seek|seeks|sought|hoping|hoped|hope|bid|aim|aiming|intend|intended|wish|wished|"
     r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
     r"believes|believed|suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
-    r"due to be|slated|scheduled|poised|are to be|is to be|were to be|was to be|policy of|"
+    r"due to (?:be|arrive|leave|fly|depart)|slated|scheduled|poised|either|are to be|is to be|were to be|was to be|policy of|"
     r"practice of|denounc\w*|condemn\w*|protest\w*|oppos\w*|critici[sz]\w*)\b[^.;]{0,55}$",
     re.IGNORECASE,
 )
@@ -209,14 +212,15 @@ GENERIC = re.compile(
     r"in recent years|tend to)\b|"
     # "North Koreans forcibly returned to their country face severe punishment": a bare plural
     # subject with a present-tense verb speaks of everyone.
-    r"^(?:North Koreans|Defectors|Refugees|Escapees)\s+(?:[\w-]+\s+){0,6}?"
-    r"(?:face|risk|are|can|may|must|often|usually|who)\b",
+    r"^(?:(?:Deported|Repatriated|Returned|Captured|Arrested)\s+)?(?:North Koreans|Defectors|"
+    r"Refugees|Escapees)\s+(?:[\w-]+\s+){0,6}?(?:face|risk|are|can|may|must|often|usually|who)\b|"
+    r"\bthose (?:repatriated|returned|deported|sent back|caught|arrested|detained)\b",
     re.IGNORECASE,
 )
 # Tallies and running counts: the number belongs to `statistics`, not to an incident.
 TALLY = re.compile(
     r"\b(?:since (?:July|January|February|March|April|May|June|August|September|October|"
-    r"November|December|\d{4}|the|last|early|late)|this year|last year|a year earlier|"
+    r"November|December|\d{4}|the|last|early|late|mid)|this year|last year|a year earlier|"
     r"over the (?:past|last|prior|course)|in the past|per year|a year|annual|annually|"
     r"a total of|so far|to date|known cases|"
     r"estimated|estimate|tally|between \w+ \d{4} and|within the space of|"
@@ -320,7 +324,7 @@ ELDERLY = re.compile(
 )
 PREGNANT = re.compile(r"\bpregnant\b", re.IGNORECASE)
 ILL = re.compile(
-    r"\b(?:poor health|ill|sick|injured|injuries|wounded|hurt|collapsed|disease|frail|"
+    r"\b(?:poor health|ill(?!-)|sick|injured|injuries|wounded|hurt|collapsed|disease|frail|"
     r"suffering from|tuberculosis|illness|ailing|malnourished|hospitali[sz]ed|frostbite)\b",
     re.IGNORECASE,
 )

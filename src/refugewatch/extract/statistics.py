@@ -60,8 +60,12 @@ PERIOD_CUES = re.compile(
     r"\b(?:since\s+(?:the\s+)?(?:(?:beginning|start|end|middle)\s+of\s+)?(?:(?:early|late|mid)[\s-]+)?"
     r"(?:[A-Z][a-z]+\.?\s+(?:of\s+)?)?(?:(?:19|20)\d\d|(?:last|this)\s+year)"
     r"|since\s+last\s+(?:year|month)"
+    # "since the beginning of November", "since mid-April" (not "since Nov. 23": a day).
+    r"|since\s+(?:the\s+(?:beginning|start|end|middle)\s+of\s+|(?:early|late|mid)[\s-]*)"
+    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\b(?!\.?\s*\d)"
     r"|(?:over|in|during|within|for)\s+the\s+(?:past|last|prior|previous)\s+(?:\w+\s+)?"
-    r"(?:months?|years?|decades?)|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
+    r"(?:weeks|months?|years?|decades?)|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
     r"|from\s+(?:19|20)\d\d\s+(?:to|through|until)\s+(?:19|20)\d\d"
     r"|(?:first|second|third|fourth|last)\s+(?:half|quarter)\b)",
     re.IGNORECASE,
@@ -102,7 +106,7 @@ PERFECT_CUES = re.compile(
 PERFECT_WEIGHT = 1
 # A standing population in the present tense: "remain in China", "live in Amur", "are held".
 STOCK_CUES = re.compile(
-    r"\b(?:remain|live|hiding|there\s+are|are\s+(?:\w+ly\s+)?(?:being\s+)?(?:held|detained|in)"
+    r"\b(?:remain|live|hiding|holed\s+up|sheltering|there\s+(?:are|were)|are\s+(?:\w+ly\s+)?(?:being\s+)?(?:held|detained|in)"
     r"|has\s+(?:around|about"
     r"|some|over|nearly|more)|making\s+their\s+way)\b",
     re.IGNORECASE,
@@ -127,7 +131,7 @@ PEOPLE_NOUNS = (
     r"(?:north\s+koreans?|koreans|defectors?|refugees?|people|persons|individuals|women|men"
     r"|children|workers|labou?rers|loggers|asylum[\s-]+seekers|escapees|migrants|citizens"
     r"|nationals|detainees|returnees|border[\s-]+crossers|cases|instances|incidents|females"
-    r"|males|minors|adults|girls|boys)"
+    r"|males|minors|adults|girls|boys|arrivals|arrests|detentions|deportations|repatriations)"
 )
 # After the figure: optional modifiers ("North Korean", "N.K.", "known", "DPRK"), then the noun.
 _COUNTED_NOUN = re.compile(
@@ -161,7 +165,7 @@ NOT_MIGRANTS_BEFORE = re.compile(
 # --- measures: the nearest verb decides -----------------------------------------------------
 
 SOUTH_KOREA = "South Korea"  # where arrivals are counted, named or not
-SOUTH = r"(?:South\s+Korea|S\.\s*Korea|(?-i:the\s+(?:[a-z]+\s+)?South)\b|Seoul)"
+SOUTH = r"(?:South\s+Korea|S\.\s*Korea|(?-i:the\s+(?:[a-z]+,?\s+){0,3}South)\b|Seoul)"
 MEASURE_CUES: tuple[tuple[Measure, re.Pattern[str]], ...] = (
     (
         Measure.REPATRIATED,
