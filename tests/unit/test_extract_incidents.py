@@ -860,3 +860,35 @@ def test_ill_treatment_is_not_illness() -> None:
 def test_an_adult_son_is_not_a_child() -> None:
     text = "A mother, her 22-year-old son and three other North Koreans were detained on June 2."
     assert only(text).vulnerable_count(VulnerabilityKind.CHILDREN) == 0
+
+
+def test_a_reported_date_before_a_that_clause_gives_the_month() -> None:
+    text = (
+        "It was reported June 16 that Russian immigration authorities arrested 45 North Korean "
+        "laborers in Kamchatka."
+    )
+    assert only(text).apprehended_date.to_edtf() == "2021-06"
+
+
+def test_families_are_not_counted_as_people() -> None:
+    text = (
+        "A group of around 29 people, including a one-year-old baby, is at risk of return. Four "
+        "North Korean families were detained by Chinese authorities in Yunnan on June 2."
+    )
+    assert [i.people.headline for i in incidents(text)] == [29]
+
+
+def test_fate_of_everyone_returned_is_not_this_groups_fate() -> None:
+    text = (
+        "China must protect 15 North Koreans held in Tumen, HRW said, a view shared by escapees "
+        "who maintain that those repatriated face incarceration in camps."
+    )
+    assert only(text).status is Status.DETAINED
+
+
+def test_a_removal_noun_with_an_aside() -> None:
+    text = (
+        "This follows another group repatriation, thought to have occurred at the end of May, of "
+        "11 people caught in Yanji."
+    )
+    assert only(text).status is Status.REPATRIATED

@@ -308,13 +308,20 @@ def _date_for(
     elapsed = _elapsed_since_arrest(ctx, sentence, event)
     if elapsed is not None:
         return elapsed
-    if reported is not None and _PAST_PERFECT.search(
-        sentence.text[max(0, event.start - sentence.start - 12) : event.start - sentence.start]
+    before_event = sentence.text[: event.start - sentence.start]
+    if reported is not None and (
+        _PAST_PERFECT.search(before_event[-12:]) or _REPORTED_THAT.search(before_event)
     ):
+        # "It was reported October 26 that police arrested 45": on or before that day, so the
+        # month is all the text allows.
         return _month_of(reported)
     return None
 
 
+_REPORTED_THAT = re.compile(
+    r"\b(?:reported|said|announced|confirmed|disclosed)\b[^.;]{0,30}\bthat\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 _LOST_CONTACT = re.compile(r"\b(?:lost|contact|touch)\b", re.IGNORECASE)
 # "Police said that on Tuesday they arrested 175": inside the reported clause, the date right
 # before the event's subject and verb dates the event ("said on Tuesday they had" dates the

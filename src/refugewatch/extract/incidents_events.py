@@ -45,6 +45,11 @@ _DOCUMENT_IN_TRIGGER = re.compile(
 # "after being detained", "since being caught": the arrest that began the detention, not a
 # statement that the group is still held.
 _ARREST_CLAUSE_BEFORE = re.compile(r"\b(?:after|upon|on|since|before|following)\s+$", re.I)
+_ANYONE_BEFORE = re.compile(
+    r"\b(?:(?:those|anyone|whoever|everyone)\s+(?:who\s+)?|people\s+who\s+)(?:(?:are|were|get|"
+    r"got|have\s+been|had\s+been|is|was)\s+)?$",
+    re.IGNORECASE,
+)
 _ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|order|sentenced)\b[^.;]{0,30}$", re.I)
 _REMOVALS = frozenset({EventKind.EXPELLED, EventKind.REPATRIATED})
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
@@ -90,6 +95,8 @@ def is_generic(sentence: Sentence) -> bool:
 def _event(kind: EventKind, sentence: Sentence, index: int, match: re.Match[str]) -> Event:
     before = _clause_before(sentence.text, match.start())
     hedged = bool(p.HEDGE_BEFORE.search(before)) and not _FIRST_TO_BE.search(before)
+    if _ANYONE_BEFORE.search(before):
+        hedged = True  # "those repatriated face camps": everyone's fate, not a reported fact
     if kind in _REMOVALS and _ORDERED_BEFORE.search(before):
         hedged = True  # "fined them and ordered them deported": an order, not yet carried out
     if match.group(0).lower().endswith("ing") and _MODAL_AFTER.match(sentence.text[match.end() :]):

@@ -92,7 +92,8 @@ _MODIFIER_STOP = frozenset(
 _NON_PERSON = re.compile(
     r"^\s+(?:officials?|authorities|government|embassy|consulate|army|agents?|security|"
     r"diplomats?|state|regime|leader|border|side|media|soldiers|restaurants?|trade|"
-    r"human|ministry|workers'|companies|company|ship|vessel|economy|people's|counterpart)\b",
+    r"human|ministry|workers'|companies|company|ship|vessel|economy|people's|counterpart|"
+    r"families|households)\b",
     re.IGNORECASE,
 )
 _SUBSET = re.compile(

@@ -94,7 +94,7 @@ APPREHENSION_NOUN = re.compile(
 # that reports a removal.
 REMOVAL_NOUN = re.compile(
     r"\b(?:forced\s+|forcible\s+)?(?:return|repatriation|deportation|expulsion|refoulement)s?"
-    r"\s+of\b",
+    r"(?:,[^,.;]{1,70},)?\s+of\b",  # "a group repatriation, thought to be in July, of 11"
     re.IGNORECASE,
 )
 # What such a noun must govern to report one group's removal: a count or a definite group
