@@ -889,6 +889,6 @@ def test_fate_of_everyone_returned_is_not_this_groups_fate() -> None:
 def test_a_removal_noun_with_an_aside() -> None:
     text = (
         "This follows another group repatriation, thought to have occurred at the end of May, of "
-        "11 people caught in Yanji."
+        "11 North Koreans caught in Yanji."
     )
     assert only(text).status is Status.REPATRIATED
