@@ -892,3 +892,31 @@ def test_a_removal_noun_with_an_aside() -> None:
         "11 North Koreans caught in Yanji."
     )
     assert only(text).status is Status.REPATRIATED
+
+
+def test_a_group_held_since_last_week_is_not_a_tally() -> None:
+    text = (
+        "Police in Luang Prabang had released 10 North Korean asylum seekers and their two South "
+        "Korean escorts detained since last week."
+    )
+    incident = only(text)
+    assert incident.people.headline == 10
+    assert incident.status is Status.RELEASED
+
+
+def test_held_since_a_month_is_how_long_one_group_is_held() -> None:
+    text = (
+        "Eight North Koreans who have been detained since March after being stopped on a highway "
+        "near Shenyang face return, HRW said."
+    )
+    assert only(text).people.headline == 8
+
+
+def test_south_korean_aid_workers_own_no_event() -> None:
+    text = (
+        "A watchdog expressed concern over 10 North Koreans and two Christian South Korean aid "
+        "workers who were detained in Laos on June 2."
+    )
+    incident = only(text)
+    assert incident.people.headline == 10
+    assert incident.apprehended_date.to_edtf() == "2021-06-02"

@@ -50,6 +50,7 @@ _ANYONE_BEFORE = re.compile(
     r"got|have\s+been|had\s+been|is|was)\s+)?$",
     re.IGNORECASE,
 )
+_SINCE_AFTER = re.compile(r"\s+since\b", re.IGNORECASE)
 _ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|order|sentenced)\b[^.;]{0,30}$", re.I)
 _REMOVALS = frozenset({EventKind.EXPELLED, EventKind.REPATRIATED})
 _MODAL_AFTER = re.compile(r"^[^.;]{0,60}\b(?:would|could|will|may|might|should)\b", re.IGNORECASE)
@@ -65,6 +66,7 @@ class Event:
     hedged: bool = False
     negated: bool = False
     pluperfect: bool = False  # "had been sent back": earlier than the story's main events
+    durative: bool = False  # "detained since last week": a state that began earlier, not news
 
     @property
     def is_fact(self) -> bool:
@@ -110,6 +112,7 @@ def _event(kind: EventKind, sentence: Sentence, index: int, match: re.Match[str]
         hedged=hedged,
         negated=bool(p.NEGATION_BEFORE.search(before)),
         pluperfect=bool(p.PLUPERFECT_BEFORE.search(before)),
+        durative=bool(_SINCE_AFTER.match(sentence.text, match.end())),
     )
 
 

@@ -196,7 +196,8 @@ def _group_mentions(
         ctx.nk_context(index),
         definite_singular=definite_singular,
     )
-    kept = [m for m in found if not m.member]
+    # South Korean citizens with a group are its helpers: they own none of its events.
+    kept = [m for m in found if not m.member and m.nationality != "KR"]
     groups = [m for m in kept if not _is_tally(ctx, index, m)]
     return groups, len(groups) < len(kept)
 
@@ -205,6 +206,14 @@ def _group_mentions(
 # not a tally cue for the figure: the main clause says what happened to the group.
 _PAST_ASIDE = re.compile(
     r",\s+(?:most|many|some|all|none|several|one|two|three)\s+of\s+(?:whom|them)\b", re.IGNORECASE
+)
+
+
+# How long one counted group has been held is not a running tally.
+_HELD_SINCE = re.compile(
+    r"\b(?:detained|held|jailed|imprisoned|in\s+custody|in\s+detention)\s+(?:[\w-]+\s+){0,3}?"
+    r"since\b",
+    re.IGNORECASE,
 )
 
 
@@ -238,6 +247,8 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
     text = _without_precise_dates(ctx, index)
     window = _own_clause(text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW])
+    if mention.count.qualifier is Qualifier.EXACT:
+        window = _HELD_SINCE.sub(" ", window)  # "eight ... who have been detained since March"
     near = text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
     if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
         return True

@@ -285,6 +285,8 @@ def _from_count(
         head = _HEAD_NOUN.match(after, noun.end())  # "North Korean" + "defectors"
         end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
+        if _SOUTH_KOREAN_MODS.search(noun.group("mods") or ""):
+            nationality = "KR"  # "two Christian South Korean aid workers"
         definite = bool(_DEFINITE_BEFORE.search(before))
         others = noun.group("noun").lower() == "others" and not noun.group("mods")
         shares = others and (listed or bool(re.search(r"\s+and\s+$", before)))
@@ -312,6 +314,9 @@ def _noun_is_people(noun: re.Match[str], after: str, nk_context: bool) -> bool:
         return False
     is_nk_noun = any(word.lower() == n.lower() for n in p.NK_PEOPLE_NOUNS)
     return is_nk_noun or "korean" in " ".join(mods) or "dprk" in " ".join(mods) or nk_context
+
+
+_SOUTH_KOREAN_MODS = re.compile(r"\bSouth Korean\b", re.IGNORECASE)
 
 
 def _nationality(window: str) -> str:

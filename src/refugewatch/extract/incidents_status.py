@@ -65,7 +65,10 @@ def _superseded(event: Event, events: list[Event]) -> bool:
     if not event.pluperfect or event.kind in (EventKind.APPREHENSION, EventKind.HELD):
         return False
     return any(
-        e.kind is EventKind.APPREHENSION and e.sentence == event.sentence and e.start > event.end
+        e.kind is EventKind.APPREHENSION
+        and not e.durative
+        and e.sentence == event.sentence
+        and e.start > event.end
         for e in events
     )
 

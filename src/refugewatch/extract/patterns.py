@@ -62,6 +62,12 @@ HELPER_NOUNS = (
     "activist",
     "helpers",
     "helper",
+    "aid workers",
+    "aid worker",
+    "escorts",
+    "escort",
+    "handlers",
+    "handler",
 )
 NK_WORDS = re.compile(
     r"\b(?:North Korean?s?|N\.\s?Koreans?|NK|DPRK|defect(?:or|ors|ed|ing)|escapees?|refugees?"
@@ -220,7 +226,7 @@ GENERIC = re.compile(
 # Tallies and running counts: the number belongs to `statistics`, not to an incident.
 TALLY = re.compile(
     r"\b(?:since (?:July|January|February|March|April|May|June|August|September|October|"
-    r"November|December|\d{4}|the|last|early|late|mid)|this year|last year|a year earlier|"
+    r"November|December|\d{4}|the|last(?!\s+(?:week|weekend|night))|early|late|mid)|this year|last year|a year earlier|"
     r"over the (?:past|last|prior|course)|in the past|per year|a year|annual|annually|"
     r"a total of|so far|to date|known cases|"
     r"estimated|estimate|tally|between \w+ \d{4} and|within the space of|"
