@@ -920,3 +920,41 @@ def test_south_korean_aid_workers_own_no_event() -> None:
     incident = only(text)
     assert incident.people.headline == 10
     assert incident.apprehended_date.to_edtf() == "2021-06-02"
+
+
+def test_an_aside_does_not_end_a_conditional() -> None:
+    text = (
+        "Nine North Korean refugees are in Chinese custody in Tumen. We fear that if the group, "
+        "which includes an 11-month-old baby, is returned to North Korea, they will face abuse."
+    )
+    assert only(text).status is Status.DETAINED
+
+
+def test_the_relative_of_a_detainee_is_not_a_group() -> None:
+    text = (
+        "The mother of a detained North Korean defector attends a protest in Seoul on June 2. "
+        "Seven North Koreans were detained in Liaoning last month."
+    )
+    assert [i.people.headline for i in incidents(text)] == [7]
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("Thai authorities were moving him and 15 other North Koreans from a Bangkok detention "
+      "center on June 2.", 16),
+     ("Police raided two North Korean refugee safe houses near Beijing on June 2 and arrested "
+      "65 people.", 65)],
+    ids=["him-and-others", "refugee-as-modifier"],
+)  # fmt: skip
+def test_sizes_from_new_reports(text: str, size: int) -> None:
+    assert [i.people.headline for i in incidents(text)] == [size]
+
+
+def test_a_detention_centres_population_is_not_a_group() -> None:
+    text = "Some 314 female defectors are being imprisoned at the women's centre in Bangkok."
+    assert incidents(text) == []
+
+
+def test_a_country_name_as_agency_modifier_gives_the_country() -> None:
+    text = "Last November, 3 youth defectors were caught by Laos authorities at the Chinese border."
+    assert only(text).apprehended_country == "LA"

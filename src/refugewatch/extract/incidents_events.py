@@ -50,6 +50,7 @@ _ANYONE_BEFORE = re.compile(
     r"got|have\s+been|had\s+been|is|was)\s+)?$",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r",\s*(?:which|who|whose)\b[^,;.]*,")
 _SINCE_AFTER = re.compile(r"\s+since\b", re.IGNORECASE)
 _ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|order|sentenced)\b[^.;]{0,30}$", re.I)
 _REMOVALS = frozenset({EventKind.EXPELLED, EventKind.REPATRIATED})
@@ -125,7 +126,8 @@ def _about_documents(text: str, match: re.Match[str]) -> bool:
 
 
 def _clause_before(text: str, pos: int) -> str:
-    window = text[max(0, pos - HEDGE_WINDOW) : pos]
+    # "if the group, which includes a baby, is returned": the aside does not end the "if".
+    window = _ASIDE.sub(" ", text[max(0, pos - HEDGE_WINDOW - 40) : pos])[-HEDGE_WINDOW:]
     breaks = list(_CLAUSE_BREAK.finditer(window))
     return window[breaks[-1].end() :] if breaks else window
 

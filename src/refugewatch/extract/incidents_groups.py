@@ -368,7 +368,9 @@ def _is_incident(group: Group) -> bool:
     if not kinds:
         return False
     fuzzy = any(m.count.qualifier is not Qualifier.EXACT for m in group.mentions)
-    return not (fuzzy and kinds == {EventKind.HELD})
+    # "314 female defectors are being imprisoned there": a centre's population, not one group.
+    population = group.size >= p.TALLY_FUZZY_MIN
+    return not ((fuzzy or population) and kinds == {EventKind.HELD})
 
 
 def _dissolve_totals(groups: list[Group]) -> list[Group]:

@@ -93,7 +93,8 @@ _NON_PERSON = re.compile(
     r"^\s+(?:officials?|authorities|government|embassy|consulate|army|agents?|security|"
     r"diplomats?|state|regime|leader|border|side|media|soldiers|restaurants?|trade|"
     r"human|ministry|workers'|companies|company|ship|vessel|economy|people's|counterpart|"
-    r"families|households)\b",
+    r"families|households|(?:refugee|defector)\s+(?:safe\s*houses?|shelters?|camps?|status|"
+    r"agency|convention|issues?|policy|crisis|centers?|centres?|homes?|houses?))\b",
     re.IGNORECASE,
 )
 _SUBSET = re.compile(
@@ -169,6 +170,13 @@ _ONE_MORE_BEFORE = re.compile(
     r"woman|toddler)\s+and\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "him and 15 other North Koreans", "her son and four other escapees": the one named plus N.
+_ONE_AND_OTHERS_BEFORE = re.compile(
+    r"\b(?:him|her|(?:his|her)\s+(?:son|daughter|wife|husband|mother|father))\s+(?:and|along\s+"
+    r"with|alongside|with)\s+$",
+    re.IGNORECASE,
+)
+_OTHER_AFTER = re.compile(r"\s+other\b", re.IGNORECASE)
 # "to bring the total ... to 468": a running total of the groups just named.
 _TOTAL_BEFORE = re.compile(r"\btotal\b(?:\s+[\w-]+){0,6}\s+(?:to|of|at)\s+$", re.IGNORECASE)
 # Opening and closing marks of an aside: mentions inside it list members.
@@ -189,6 +197,11 @@ _NAMED_SINGULAR = re.compile(
     r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2},\s+(?:a|an)\s+(?-i:(?:[a-z-]+\s+){0,3})"
     r"North Korean\s+(?-i:[a-z-]+)\b(?<!officials)(?<!official)(?<!officer)(?<!media)"
     r"(?<!government)(?<!agent)(?<!spy)"
+)
+_KIN_OF_BEFORE = re.compile(
+    r"\b(?:mother|father|wife|husband|son|daughter|sister|brother|family|relatives?|parents?|"
+    r"friends?|lawyer|case)\s+of\s+$",
+    re.IGNORECASE,
 )
 _SINGULAR_GENERIC = re.compile(
     r"\b(?:a|an|one)\s+(?:(?!(?:South|Chinese|Vietnamese|Thai|Lao|Russian|Mongolian|Cambodian|"
@@ -268,7 +281,9 @@ def _from_count(
         if cm.count.headline == 1:
             return None  # "one of the defectors called ...": a member speaking, not a sub-group
         return _subset_mention(base, sentence, after, subset)
-    if _ONE_MORE_BEFORE.search(before):
+    if _ONE_MORE_BEFORE.search(before) or (
+        _ONE_AND_OTHERS_BEFORE.search(before) and _OTHER_AFTER.match(after)
+    ):
         total = (cm.count.headline or 0) + 1
         base = replace(base, count=Count.exact(total), composition=True)
     grouped = bool(_GROUP_OF_BEFORE.search(before)) or re.match(
@@ -399,6 +414,8 @@ def _singulars(sentence: Sentence, index: int, taken: list[GroupMention]) -> lis
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if _overlaps(start, end, taken + found):
                 continue
+            if _KIN_OF_BEFORE.search(sentence.text, max(0, match.start() - 30), match.start()):
+                continue  # "the mother of a detained North Korean defector": someone else
             nationality = _nationality(sentence.text[match.end() : match.end() + 80])
             found.append(GroupMention(start, end, index, Count.exact(1), nationality=nationality))
     return found

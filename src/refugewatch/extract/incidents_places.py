@@ -234,7 +234,7 @@ def acting_country(ctx: DocContext, starts: Sequence[tuple[int, int]]) -> str | 
 
 def captor_country(agency: str) -> str | None:
     first = agency.split()[0].lower() if agency.split() else ""
-    return p.NATIONALITY_ADJECTIVES.get(first)
+    return p.NATIONALITY_ADJECTIVES.get(first) or p.COUNTRY_NAMES.get(first)
 
 
 def document_country(ctx: DocContext) -> str | None:

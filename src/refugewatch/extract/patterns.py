@@ -137,7 +137,8 @@ HELD = re.compile(
 )
 TRANSFER = re.compile(
     r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
-    r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|taken (?:\w+ ){0,2}to|took (?:\w+ ){1,3}to|escorted (?:\w+ ){0,3}to|"
+    r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|"
+    r"(?:moved|moving) (?:him|her|them|the|these|those|all) (?:\w+ ){0,5}(?:to|from)|taken (?:\w+ ){0,2}to|took (?:\w+ ){1,3}to|escorted (?:\w+ ){0,3}to|"
     r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to|"
     r"(?<=they are now )headed (?:for|to)|(?<=they are )headed (?:for|to)|"
     r"end(?:ed|ing) up (?:at|in))\b",
@@ -299,7 +300,9 @@ _AGENCY_NOUN = _words(
     "security forces", "border force", "border protection", "coast guard",
     "Mekong River Peace Keeping Force", "Military Patrol", "rebel groups", "consulate",
 )  # fmt: skip
-_NAT = _words(*(name.title() for name in NATIONALITY_ADJECTIVES))
+# "Laos authorities", "Vietnam police": the country name used as a modifier.
+_STATE_MODIFIERS = ("laos", "vietnam", "china", "thailand", "mongolia", "russia", "cambodia")
+_NAT = _words(*(name.title() for name in (*NATIONALITY_ADJECTIVES, *_STATE_MODIFIERS)))
 AGENCY = re.compile(
     rf"\b(?:(?:{_NAT})\s+)?(?:(?:government|local|provincial|district|state|border|traffic|"
     rf"security|immigration|migration|customs|plainclothes|undercover|public security|military|"
