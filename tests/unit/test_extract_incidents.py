@@ -958,3 +958,23 @@ def test_a_detention_centres_population_is_not_a_group() -> None:
 def test_a_country_name_as_agency_modifier_gives_the_country() -> None:
     text = "Last November, 3 youth defectors were caught by Laos authorities at the Chinese border."
     assert only(text).apprehended_country == "LA"
+
+
+def test_a_removal_noun_with_places_before_its_object() -> None:
+    text = (
+        "The high-profile repatriation from Laos to North Korea on May 27 of seven teenage "
+        "defectors drew protests."
+    )
+    incident = only(text)
+    assert incident.people.headline == 7
+    assert incident.status is Status.REPATRIATED
+
+
+def test_the_suspect_continues_a_one_person_story() -> None:
+    text = (
+        "A North Korean soldier, 26, who is believed to be a deserter, killed four villagers in "
+        "Helong. The suspect was shot by Chinese police before being arrested on June 2."
+    )
+    incident = only(text)
+    assert incident.people.headline == 1
+    assert incident.apprehended_date.to_edtf() == "2021-06-02"

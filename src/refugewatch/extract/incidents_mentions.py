@@ -194,7 +194,7 @@ _SINGULAR = re.compile(
 )
 # "Choe Kum Chol, an elite North Korean cyberwarrior": a named person introduced by apposition.
 _NAMED_SINGULAR = re.compile(
-    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2},\s+(?:a|an)\s+(?-i:(?:[a-z-]+\s+){0,3})"
+    r"\b[A-Z][a-z]+(?: [A-Z][a-z]+|-[A-Za-z][a-z]+){1,2},\s+(?:a|an)\s+(?-i:(?:[a-z-]+\s+){0,3})"
     r"North Korean\s+(?-i:[a-z-]+)\b(?<!officials)(?<!official)(?<!officer)(?<!media)"
     r"(?<!government)(?<!agent)(?<!spy)"
 )

@@ -100,7 +100,9 @@ APPREHENSION_NOUN = re.compile(
 # that reports a removal.
 REMOVAL_NOUN = re.compile(
     r"\b(?:forced\s+|forcible\s+)?(?:return|repatriation|deportation|expulsion|refoulement)s?"
-    r"(?:,[^,.;]{1,70},)?\s+of\b",  # "a group repatriation, thought to be in July, of 11"
+    # "a group repatriation, thought to be in July, of 11", "the repatriation from Laos to North
+    # Korea on May 27 of seven teenage defectors"
+    r"(?:,[^,.;]{1,70},|(?:\s+(?:from|to|on|in|at)\s+(?:[\w.]+\s+){0,3}?[\w.]+){1,3})?\s+of\b",
     re.IGNORECASE,
 )
 # What such a noun must govern to report one group's removal: a count or a definite group
@@ -203,7 +205,7 @@ HEDGE_BEFORE = re.compile(
     r"ensure|refrain|stop|begged|can|cannot|without|risked|risking|about to|unless|seeking|"
     r"seek|seeks|sought|hoping|hoped|hope|bid|aim|aiming|intend|intended|wish|wished|"
     r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
-    r"believes|believed|suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
+    r"believes|believed|(?<!the )(?<!a )suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
     r"due to (?:be|arrive|leave|fly|depart)|slated|scheduled|poised|either|are to be|is to be|were to be|was to be|policy of|"
     r"practice of|denounc\w*|condemn\w*|protest\w*|oppos\w*|critici[sz]\w*)\b[^.;]{0,55}$",
     re.IGNORECASE,
@@ -253,12 +255,15 @@ ANAPHORA = re.compile(
     r"youths|orphans|teenagers|detainees|women|men)|"
     r"the (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)|all of them|"
     r"the would-be defectors|the women|the men|the defector|the refugee|the man|the woman|"
+    r"the suspect|the soldier|the deserter|the detainee|the escapee|the worker|the logger|"
     r"the arrests?|the detentions?|"
     r"he|him|his|she|her)\b",
     re.IGNORECASE,
 )
 SINGULAR_ANAPHORA = re.compile(
-    r"\b(?:he|him|his|she|her|the man|the woman|the defector|the refugee)\b", re.IGNORECASE
+    r"\b(?:he|him|his|she|her|the man|the woman|the defector|the refugee|the suspect|the soldier|"
+    r"the deserter|the detainee|the escapee|the worker|the logger)\b",
+    re.IGNORECASE,
 )
 # Reporting verbs: a date right after them dates the report, not the event.
 REPORTING_BEFORE = re.compile(
