@@ -978,3 +978,29 @@ def test_the_suspect_continues_a_one_person_story() -> None:
     incident = only(text)
     assert incident.people.headline == 1
     assert incident.apprehended_date.to_edtf() == "2021-06-02"
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("On June 2, Ms. Kim was arrested in Dehui alongside two other DPRK nationals and their "
+      "Chinese driver.", 3),
+     ("Six armed North Korean soldiers crossed into Changbai. Chinese police reportedly arrested "
+      "two after a gunfight on June 2.", 2),
+     ("South Korea on June 4 moved 18 other defectors from a safe house in Vientiane to the "
+      "embassy compound.", 18)],
+    ids=["named-alongside-others", "bare-object-count", "moved-count-from"],
+)  # fmt: skip
+def test_counts_in_object_position(text: str, size: int) -> None:
+    assert size in [i.people.headline for i in incidents(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thae Yong-Ho, a former North Korean diplomat, translates for the family of a girl who was "
+     "detained in China.",
+     "Chinese guides assisting the group and a North Korean defector with South\nKorean "
+     "citizenship were also apprehended."],
+    ids=["named-official", "south-korean-citizen-wrapped"],
+)  # fmt: skip
+def test_people_who_are_not_a_group_at_risk(text: str) -> None:
+    assert all(i.people.headline != 1 for i in incidents(text))

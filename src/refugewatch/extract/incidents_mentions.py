@@ -176,6 +176,20 @@ _ONE_AND_OTHERS_BEFORE = re.compile(
     r"with|alongside|with)\s+$",
     re.IGNORECASE,
 )
+# "Ms. Kim was arrested in Dehui alongside two other DPRK nationals": one named person plus N.
+_ONE_PERSON_ALONGSIDE = re.compile(
+    r"(?:\b(?:Ms|Mr|Mrs|Miss)\.?\s+[A-Z][\w-]+|\b(?:he|she)\b)[^.;]{0,100}?\b(?:alongside|along\s+"
+    r"with|together\s+with)\s+$"
+)
+# A bare count as the object of an arrest or return verb, the people named just before.
+_VERB_BEFORE_BARE = re.compile(
+    r"\b(?:arrested|detained|caught|captured|apprehended|seized|repatriated|deported|"
+    r"rounded\s+up)\s+$",
+    re.IGNORECASE,
+)
+_BARE_OBJECT_END = re.compile(
+    r"\s*(?:[,.;]|$|(?:after|on|in|at|and|near|while|as|when|during|last|this)\b)", re.I
+)
 _OTHER_AFTER = re.compile(r"\s+other\b", re.IGNORECASE)
 # "to bring the total ... to 468": a running total of the groups just named.
 _TOTAL_BEFORE = re.compile(r"\btotal\b(?:\s+[\w-]+){0,6}\s+(?:to|of|at)\s+$", re.IGNORECASE)
@@ -195,8 +209,9 @@ _SINGULAR = re.compile(
 # "Choe Kum Chol, an elite North Korean cyberwarrior": a named person introduced by apposition.
 _NAMED_SINGULAR = re.compile(
     r"\b[A-Z][a-z]+(?: [A-Z][a-z]+|-[A-Za-z][a-z]+){1,2},\s+(?:a|an)\s+(?-i:(?:[a-z-]+\s+){0,3})"
-    r"North Korean\s+(?-i:[a-z-]+)\b(?<!officials)(?<!official)(?<!officer)(?<!media)"
-    r"(?<!government)(?<!agent)(?<!spy)"
+    r"North Korean\s+(?!(?:officials?|officers?|media|government|agents?|spy|spies|diplomats?|"
+    r"lawmakers?|ambassadors?|ministers?|spokes\w+|journalists?|researchers?|activists?|"
+    r"pastors?|brokers?|guides?|leaders?|envoys?)\b)(?-i:[a-z-]+)\b"
 )
 _KIN_OF_BEFORE = re.compile(
     r"\b(?:mother|father|wife|husband|son|daughter|sister|brother|family|relatives?|parents?|"
@@ -282,7 +297,11 @@ def _from_count(
             return None  # "one of the defectors called ...": a member speaking, not a sub-group
         return _subset_mention(base, sentence, after, subset)
     if _ONE_MORE_BEFORE.search(before) or (
-        _ONE_AND_OTHERS_BEFORE.search(before) and _OTHER_AFTER.match(after)
+        _OTHER_AFTER.match(after)
+        and (
+            _ONE_AND_OTHERS_BEFORE.search(before)
+            or _ONE_PERSON_ALONGSIDE.search(text, max(0, rel_start - 120), rel_start)
+        )
     ):
         total = (cm.count.headline or 0) + 1
         base = replace(base, count=Count.exact(total), composition=True)
@@ -310,6 +329,8 @@ def _from_count(
         )
     if listed and nk_context and _LIST_ITEM_AFTER.match(after):
         return replace(base, shares_verb=True, bare=True)
+    if nk_context and _VERB_BEFORE_BARE.search(before) and _BARE_OBJECT_END.match(after):
+        return base  # "Chinese police reportedly arrested two after a gunfight"
     if _TOTAL_BEFORE.search(before) and nk_context:
         return replace(base, aggregate=True)
     if grouped and nk_context:

@@ -76,9 +76,9 @@ NK_WORDS = re.compile(
 )
 # Nationalities that make a counted person not North Korean.
 OTHER_NATIONALITY = re.compile(
-    r"\b(?:naturali[sz]ed Chinese|Chinese (?:citizen|national|passport)|South Korean (?:citizen|"
-    r"national|passport))|\b(?:holds?|holding|with) (?:a )?(?:South Korean|Chinese) "
-    r"(?:citizenship|nationality|passport)",
+    r"\b(?:naturali[sz]ed\s+Chinese|Chinese\s+(?:citizen|national|passport)|South\s+Korean\s+"
+    r"(?:citizen|national|passport))|\b(?:holds?|holding|with)\s+(?:a\s+)?(?:South\s+Korean|"
+    r"Chinese)\s+(?:citizenship|nationality|passport)",
     re.IGNORECASE,
 )
 
@@ -140,7 +140,7 @@ HELD = re.compile(
 TRANSFER = re.compile(
     r"\b(?:handed (?:\w+ ){0,3}over|handed (?:\w+ )?to|turned (?:\w+ ){0,2}over|transferred|"
     r"sent (?:\w+ ){0,3}to|moved (?:\w+ ){0,3}to|"
-    r"(?:moved|moving) (?:him|her|them|the|these|those|all) (?:\w+ ){0,5}(?:to|from)|taken (?:\w+ ){0,2}to|took (?:\w+ ){1,3}to|escorted (?:\w+ ){0,3}to|"
+    r"(?:moved|moving) (?:him|her|them|the|these|those|all|\d+) (?:\w+ ){0,5}(?:to|from)|taken (?:\w+ ){0,2}to|took (?:\w+ ){1,3}to|escorted (?:\w+ ){0,3}to|"
     r"spirited (?:\w+ ){0,2}to|transported (?:\w+ ){0,3}to|shipped|brought to|relocated to|"
     r"(?<=they are now )headed (?:for|to)|(?<=they are )headed (?:for|to)|"
     r"end(?:ed|ing) up (?:at|in))\b",
