@@ -1004,3 +1004,13 @@ def test_counts_in_object_position(text: str, size: int) -> None:
 )  # fmt: skip
 def test_people_who_are_not_a_group_at_risk(text: str) -> None:
     assert all(i.people.headline != 1 for i in incidents(text))
+
+
+def test_helpers_verb_is_shared_with_the_north_koreans_named_with_them() -> None:
+    text = (
+        "Among those helping them was a North Korean who has resettled in South Korea and holds "
+        "a South Korean passport. Police in Yantai detained nine North Koreans on June 2."
+    )
+    incident = only(text)
+    assert incident.people.headline == 9
+    assert incident.status is Status.DETAINED

@@ -98,7 +98,9 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
         return
     if mentions:
         for event in facts:
-            _owner(ctx, state, before, mentions, event).events.append(event)
+            owner = _owner(ctx, state, before, mentions, event)
+            owner.events.append(event)
+            _share_with_coordinated(ctx, state, mentions, owner, event)
         _share_verbs(state, index, mentions)
         for mention in mentions:
             if mention.aggregate:  # "to bring the total to 468": the total shares every fact
@@ -112,6 +114,28 @@ def _read_sentence(ctx: DocContext, index: int, state: _State) -> None:
         state.focus = (group.key, index)
     elif facts and state.focus is None and _is_lead_about_a_group(ctx, index):
         state.pending.extend(facts)
+
+
+def _share_with_coordinated(
+    ctx: DocContext, state: _State, mentions: list[GroupMention], owner: Group, event: Event
+) -> None:
+    """ "10 North Koreans and two South Korean aid workers who were detained": the helpers'
+    verb is the North Koreans' too (the helpers themselves are never reported as a group)."""
+    if owner.nationality != HELPER_NATIONALITY:
+        return
+    for mention in mentions:
+        group = state.groups[state.owner_of[mention.start]]
+        if group.nationality == HELPER_NATIONALITY or mention.start > event.start:
+            continue
+        helper = next(m for m in owner.mentions if m.sentence == mention.sentence)
+        gap = ctx.text[mention.end : helper.start]
+        if _COORDINATED.fullmatch(gap) and event not in group.events:
+            group.events.append(event)
+
+
+# South Korean citizens arrested with a group are its helpers (missionaries, escorts).
+HELPER_NATIONALITY = "KR"
+_COORDINATED = re.compile(r"[^.;]{0,60}?\b(?:and|with|plus)\s+(?:their\s+|the\s+)?", re.I)
 
 
 def _share_verbs(state: _State, index: int, mentions: list[GroupMention]) -> None:
@@ -196,8 +220,7 @@ def _group_mentions(
         ctx.nk_context(index),
         definite_singular=definite_singular,
     )
-    # South Korean citizens with a group are its helpers: they own none of its events.
-    kept = [m for m in found if not m.member and m.nationality != "KR"]
+    kept = [m for m in found if not m.member]
     groups = [m for m in kept if not _is_tally(ctx, index, m)]
     return groups, len(groups) < len(kept)
 

@@ -359,7 +359,7 @@ def _nationality(window: str) -> str:
     match = p.OTHER_NATIONALITY.search(window)
     if not match:
         return "KP"
-    return "KR" if "south korean" in match.group(0).lower() else "CN"
+    return "KR" if "south korean" in " ".join(match.group(0).lower().split()) else "CN"
 
 
 def _subset_mention(
