@@ -1014,3 +1014,38 @@ def test_helpers_verb_is_shared_with_the_north_koreans_named_with_them() -> None
     incident = only(text)
     assert incident.people.headline == 9
     assert incident.status is Status.DETAINED
+
+
+def test_a_later_group_equal_to_two_earlier_ones_is_its_own_group() -> None:
+    text = (
+        "Three defectors were arrested in China on May 29. Four defectors were arrested in "
+        "Nanning on May 21. Seven defectors, including a nine-year-old, were arrested by Chinese "
+        "authorities in Shenyang in April."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [3, 4, 7]
+
+
+def test_a_total_told_before_its_parts_is_still_split() -> None:
+    text = (
+        "Thai marines arrested 12 North Koreans on June 2. A group of seven North Koreans was "
+        "caught at Ban Huay Kiang. The patrol then arrested a second group of five North "
+        "Koreans on the river bank."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [5, 7]
+
+
+def test_more_in_another_place_shares_the_verb() -> None:
+    text = (
+        "An additional two defectors were arrested in Shenyang on June 2 along with two more in "
+        "Tonghua, Jilin Province."
+    )
+    places = sorted(i.apprehended_place or "" for i in incidents(text))
+    assert places == ["Shenyang", "Tonghua"]
+
+
+def test_gendered_halves_make_one_group() -> None:
+    text = (
+        "Two male defectors and two female defectors were arrested in Shenyang on May 25 as they "
+        "waited for their guide."
+    )
+    assert only(text).people.headline == 4

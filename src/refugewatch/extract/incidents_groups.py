@@ -59,7 +59,7 @@ def build_groups(ctx: DocContext) -> list[Group]:
     if not concrete:
         # A story about one person may never count them ("The ex-logger ... grabbed him").
         concrete = _read_document(ctx, definite_singular=True)
-    return _dissolve_totals(concrete)
+    return _dissolve_totals(ctx, concrete)
 
 
 def _read_document(ctx: DocContext, *, definite_singular: bool) -> list[Group]:
@@ -396,11 +396,11 @@ def _is_incident(group: Group) -> bool:
     return not ((fuzzy or population) and kinds == {EventKind.HELD})
 
 
-def _dissolve_totals(groups: list[Group]) -> list[Group]:
+def _dissolve_totals(ctx: DocContext, groups: list[Group]) -> list[Group]:
     """A group that is the sum of two others is their total: drop it, hand its facts down."""
     kept: list[Group] = []
     for group in groups:
-        parts = _parts(group, groups)
+        parts = _parts(ctx, group, groups)
         if parts is None:
             kept.append(group)
             continue
@@ -418,10 +418,36 @@ def _dissolve_totals(groups: list[Group]) -> list[Group]:
     return kept
 
 
-def _parts(total: Group, groups: list[Group]) -> tuple[Group, Group] | None:
+# A total says it has parts: "twelve arrested in two groups", "in separate raids".
+_IN_PARTS = re.compile(
+    r"\b(?:(?:two|three|separate|different)\s+(?:groups|operations|raids|incidents|places)|"
+    r"in\s+(?:total|all)|combined|altogether)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_as_parts(ctx: DocContext, total: Group, a: Group, b: Group) -> bool:
+    """A breakdown is told together ("seven at the station, and five in a car"; "ten detained,
+    releasing one"), one part is told as "a second group", or the total says it has parts."""
+    parts = a.direct_sentences | b.direct_sentences
+    if a.direct_sentences & b.direct_sentences or parts & total.direct_sentences:
+        return True
+    if any(m.distinct and m.start > total.first.start for m in (*a.mentions, *b.mentions)):
+        return True  # "... a group of seven ... a second group of five": the twelve's parts
+    return any(_IN_PARTS.search(ctx.sentences[i].text) for i in total.direct_sentences)
+
+
+def _parts(ctx: DocContext, total: Group, groups: list[Group]) -> tuple[Group, Group] | None:
+    """Two groups whose sizes add up to this one, not both told before it: a total introduces
+    or sums its parts ("12 arrested ... seven at the station and five in a car"); a group told
+    after two others that happen to add up to it is a group of its own."""
     others = [g for g in groups if g is not total and g.size < total.size]
     for i, a in enumerate(others):
         for b in others[i + 1 :]:
+            if max(a.first.start, b.first.start) < total.first.start:
+                continue
+            if not _told_as_parts(ctx, total, a, b):
+                continue
             if (
                 a.size + b.size == total.size
                 and a.parent in (None, total.size)

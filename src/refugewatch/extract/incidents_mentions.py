@@ -109,7 +109,8 @@ _GROUP_OF_BEFORE = re.compile(r"\b(?:group|family|party|batch)\s+of\s+$", re.IGN
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|all|all the|all of the)\s+$", re.IGNORECASE)
 # Words that introduce a new group of a size already seen.
 _DISTINCT_BEFORE = re.compile(
-    r"\b(?:another|(?:a|the)\s+(?:second|third|separate|further|new)|(?<!the )other)\s+"
+    r"\b(?:another|an\s+additional|(?:a|the)\s+(?:second|third|separate|further|new)|"
+    r"(?<!the )other)\s+"
     r"(?:group\s+of\s+)?$",
     re.IGNORECASE,
 )
@@ -181,6 +182,8 @@ _ONE_PERSON_ALONGSIDE = re.compile(
     r"(?:\b(?:Ms|Mr|Mrs|Miss)\.?\s+[A-Z][\w-]+|\b(?:he|she)\b)[^.;]{0,100}?\b(?:alongside|along\s+"
     r"with|together\s+with)\s+$"
 )
+_MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.IGNORECASE)
+_MORE_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\balong\s+with\s+|\bplus\s+)$", re.I)
 # A bare count as the object of an arrest or return verb, the people named just before.
 _VERB_BEFORE_BARE = re.compile(
     r"\b(?:arrested|detained|caught|captured|apprehended|seized|repatriated|deported|"
@@ -329,6 +332,10 @@ def _from_count(
         )
     if listed and nk_context and _LIST_ITEM_AFTER.match(after):
         return replace(base, shares_verb=True, bare=True)
+    more = _MORE_AFTER.match(after)
+    if more and nk_context and _MORE_BEFORE.search(before):
+        # "... along with two more in Tonghua": another group sharing the verb
+        return replace(base, end=cm.end + more.end(), shares_verb=True, distinct=True)
     if nk_context and _VERB_BEFORE_BARE.search(before) and _BARE_OBJECT_END.match(after):
         return base  # "Chinese police reportedly arrested two after a gunfight"
     if _TOTAL_BEFORE.search(before) and nk_context:
@@ -416,11 +423,20 @@ def _composes(sentence: Sentence, a: GroupMention, b: GroupMention) -> bool:
     gap = sentence.text[a.end - sentence.start : b.start - sentence.start]
     if _ALONGSIDE_GAP.match(gap) and _OTHER_IN.match(sentence.text, b.start - sentence.start):
         return True  # "the two were arrested alongside five other defectors": one group of 7
+    if _COMPOSITION_GAP.match(gap) and all(_has_kind_word(sentence, m) for m in (a, b)):
+        return True  # "Two male defectors and two female defectors"
     return (
         _last_word(sentence, a) in _COMPOSITION_NOUNS
         and _last_word(sentence, b) in _COMPOSITION_NOUNS
         and bool(_COMPOSITION_GAP.match(gap))
     )
+
+
+_KIND_WORD = re.compile(r"\b(?:male|female|adult|teenage|elderly|young|older)\b", re.IGNORECASE)
+
+
+def _has_kind_word(sentence: Sentence, m: GroupMention) -> bool:
+    return bool(_KIND_WORD.search(sentence.text, m.start - sentence.start, m.end - sentence.start))
 
 
 def _last_word(sentence: Sentence, m: GroupMention) -> str:
@@ -516,7 +532,7 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
         rel = mention.start - sentence.start
         before = sentence.text[max(0, rel - 80) : rel]
         member_word = _MEMBER_BEFORE.search(before)
-        listed = bool(member_word) and not _CONTACT_WITH.search(before)
+        listed = bool(member_word) and not _CONTACT_WITH.search(before) and not mention.shares_verb
         if member_word and _EVENT_NOUN.search(member_word.group(0)):
             listed = False  # "these incidents include the return of 500": the object of an event
         listed = listed or _is_composition_statement(sentence, mention)
