@@ -1049,3 +1049,11 @@ def test_gendered_halves_make_one_group() -> None:
         "waited for their guide."
     )
     assert only(text).people.headline == 4
+
+
+def test_another_n_with_a_passive_verb_is_a_group() -> None:
+    text = (
+        "Police said 37 North Koreans were rounded up at Kuala Tatau on June 7, while another 16 "
+        "were detained by the authorities in Lawas on June 13."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [16, 37]

@@ -182,6 +182,7 @@ _ONE_PERSON_ALONGSIDE = re.compile(
     r"(?:\b(?:Ms|Mr|Mrs|Miss)\.?\s+[A-Z][\w-]+|\b(?:he|she)\b)[^.;]{0,100}?\b(?:alongside|along\s+"
     r"with|together\s+with)\s+$"
 )
+_PASSIVE_AFTER = re.compile(r"\s+(?:were|had\s+been|have\s+been)\s+\w+ed\b", re.IGNORECASE)
 _MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.IGNORECASE)
 _MORE_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\balong\s+with\s+|\bplus\s+)$", re.I)
 # A bare count as the object of an arrest or return verb, the people named just before.
@@ -338,6 +339,8 @@ def _from_count(
         return replace(base, end=cm.end + more.end(), shares_verb=True, distinct=True)
     if nk_context and _VERB_BEFORE_BARE.search(before) and _BARE_OBJECT_END.match(after):
         return base  # "Chinese police reportedly arrested two after a gunfight"
+    if nk_context and distinct and _PASSIVE_AFTER.match(after):
+        return base  # "..., while another 16 were detained in Lawas on March 13"
     if _TOTAL_BEFORE.search(before) and nk_context:
         return replace(base, aggregate=True)
     if grouped and nk_context:

@@ -51,7 +51,9 @@ STRONG_CUES = re.compile(
     r"|tally|statistics|annual|each\s+year|per\s+year|a\s+year\b(?!\s+(?:ago|earlier|later))"
     r"|peaked|known\s+cases|instances|separate\s+incidents|separate\s+cases|various"
     r"|different\s+locations|over\s+the\s+course\s+of|within\s+the\s+space\s+of|so\s+far\s+this"
-    r"|a\s+record|cumulative|in\s+all\b)",
+    r"|a\s+record|cumulative|in\s+all\b"
+    # "bringing to 18 the number of North Koreans holed up in missions"
+    r"|bring(?:ing|s)?\s+(?:the\s+(?:total|number|tally)\s+)?to\b)",
     re.IGNORECASE,
 )
 STRONG_WEIGHT = 3
