@@ -66,7 +66,7 @@ STATISTICS = [
     ("holed-up", "About 200 North Korean men, women and children are holed up in the embassies "
      "of South Korea and Japan.", Measure.OTHER, Count.about(200)),
     ("bringing-to-the-number", "The son stayed inside, bringing to 18 the number of North "
-     "Koreans holed up in South Korean diplomatic missions in Beijing.", Measure.IN_HIDING,
+     "Koreans holed up in South Korean diplomatic missions in Beijing.", Measure.OTHER,
      Count.exact(18)),
     ("since-month-last-year", "Rights groups said at least 51 North Koreans had been detained in "
      "China since July last year.", Measure.DETAINED, Count.at_least(51)),
