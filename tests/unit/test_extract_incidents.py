@@ -1057,3 +1057,45 @@ def test_another_n_with_a_passive_verb_is_a_group() -> None:
         "were detained by the authorities in Lawas on June 13."
     )
     assert sorted(i.people.headline or 0 for i in incidents(text)) == [16, 37]
+
+
+def test_a_day_named_without_a_year_is_still_a_day() -> None:
+    text = "On October 9, China forcibly repatriated about 600 North Korean defectors from prisons."
+    incident = only(text, FuzzyDate.unknown())
+    assert incident.people == Count.about(600)
+    assert incident.status is Status.REPATRIATED
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("Chinese police had apprehended her sister and two other North Koreans in Shenyang on "
+      "June 2.", 3),
+     ("Chinese police had intercepted Kim Cheol Ok and two other North Koreans near Baishan "
+      "on June 2.", 3)],
+    ids=["kin-and-others", "named-and-others"],
+)  # fmt: skip
+def test_one_named_plus_others(text: str, size: int) -> None:
+    assert only(text).people.headline == size
+
+
+def test_people_assisting_them_are_helpers() -> None:
+    text = (
+        "A group of 20 North Korean defectors and six people assisting them were arrested in "
+        "China last week. The six people assisting them were local Chinese guides and a North "
+        "Korean defector who has already resettled in South Korea."
+    )
+    assert [i.people.headline for i in incidents(text)] == [20]
+
+
+def test_a_semicolon_list_of_members_is_one_group() -> None:
+    text = (
+        "Police in Shenyang detained six North Korean refugees on June 2. The six refugees "
+        "include two orphan boys, ages 16 and 17; a 22-year-old woman; and three women in "
+        "their 40s."
+    )
+    assert [i.people.headline for i in incidents(text)] == [6]
+
+
+def test_a_small_group_earlier_this_year_is_not_a_tally() -> None:
+    text = "Earlier this year, three North Korean defectors were arrested in Yunnan."
+    assert only(text).people.headline == 3

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from refugewatch.extract import patterns as p
+from refugewatch.extract.dates import DateMention
 from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
 from refugewatch.extract.incidents_mentions import GroupMention, find_group_mentions
@@ -232,6 +233,12 @@ _PAST_ASIDE = re.compile(
 )
 
 
+# Below this size an exact figure dated "this year" or "last year" is a group told in passing;
+# tallies of a year run larger or come rounded ("more than 400 this year").
+SMALL_EXACT_GROUP = 20
+_YEAR_ONLY_CUES = re.compile(
+    r"\b(?:earlier|later)\s+this\s+year\b|\bthis\s+year\b|\blast\s+year\b", re.IGNORECASE
+)
 # How long one counted group has been held is not a running tally.
 _HELD_SINCE = re.compile(
     r"\b(?:detained|held|jailed|imprisoned|in\s+custody|in\s+detention)\s+(?:[\w-]+\s+){0,3}?"
@@ -263,6 +270,16 @@ def _without_precise_dates(ctx: DocContext, index: int) -> str:
 _PERIOD_LEAD = re.compile(r"\b(?:since|between|from|through|until|to|and)\s+$", re.IGNORECASE)
 
 
+def _names_a_day(date: DateMention) -> bool:
+    """ "on October 9": a day, even when no publication date gives its year."""
+    if date.value.precision is Precision.DAY:
+        return not date.relative or date.value.is_known
+    return not date.value.is_known and bool(_MONTH_DAY.search(date.text))
+
+
+_MONTH_DAY = re.compile(r"[A-Za-z]{3,}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,}")
+
+
 def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     if ctx.in_statistic(mention.start, mention.end):
         return True
@@ -272,6 +289,9 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     window = _own_clause(text[max(0, rel_start - TALLY_WINDOW) : rel_end + TALLY_WINDOW])
     if mention.count.qualifier is Qualifier.EXACT:
         window = _HELD_SINCE.sub(" ", window)  # "eight ... who have been detained since March"
+        if (mention.size or 0) < SMALL_EXACT_GROUP:
+            # "Earlier this year, three defectors were arrested in Yunnan": when, not a tally
+            window = _YEAR_ONLY_CUES.sub(" ", window)
     near = text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
     if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
         return True
@@ -279,7 +299,7 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
     fuzzy = mention.count.qualifier is not Qualifier.EXACT
     if fuzzy and mention.parent_count is not None:
         return True  # "at least 13 of the North Koreans had been returned": part of a tally
-    on_a_day = any(d.value.precision is Precision.DAY for d in ctx.dates.get(index, []))
+    on_a_day = any(_names_a_day(d) for d in ctx.dates.get(index, []))
     if fuzzy and size >= p.TALLY_FUZZY_MIN and not on_a_day:
         return True
     return size >= p.LARGE_GROUP_MIN

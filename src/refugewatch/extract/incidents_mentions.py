@@ -173,8 +173,9 @@ _ONE_MORE_BEFORE = re.compile(
 )
 # "him and 15 other North Koreans", "her son and four other escapees": the one named plus N.
 _ONE_AND_OTHERS_BEFORE = re.compile(
-    r"\b(?:him|her|(?:his|her)\s+(?:son|daughter|wife|husband|mother|father))\s+(?:and|along\s+"
-    r"with|alongside|with)\s+$",
+    r"(?:\b(?:him|her|(?:his|her|their)\s+(?:son|daughter|wife|husband|mother|father|sister|"
+    r"brother|cousin|aunt|uncle|niece|nephew|friend))|(?-i:\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2}))"
+    r"\s+(?:and|along\s+with|alongside|with)\s+$",
     re.IGNORECASE,
 )
 # "Ms. Kim was arrested in Dehui alongside two other DPRK nationals": one named person plus N.
@@ -183,6 +184,11 @@ _ONE_PERSON_ALONGSIDE = re.compile(
     r"with|together\s+with)\s+$"
 )
 _PASSIVE_AFTER = re.compile(r"\s+(?:were|had\s+been|have\s+been)\s+\w+ed\b", re.IGNORECASE)
+_HELPING_AFTER = re.compile(
+    r"\s+(?:who\s+(?:were|had\s+been|was)\s+)?(?:assisting|helping|aiding|guiding|smuggling|"
+    r"escorting)\b",
+    re.IGNORECASE,
+)
 _MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.IGNORECASE)
 _MORE_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\balong\s+with\s+|\bplus\s+)$", re.I)
 # A bare count as the object of an arrest or return verb, the people named just before.
@@ -318,8 +324,8 @@ def _from_count(
         return None  # "three women in the group": members of a group named before
     listed = bool(_LIST_ITEM_BEFORE.search(before))
     if noun and _noun_is_people(noun, after, nk_context):
-        if noun.group("noun").lower() in p.HELPER_NOUNS:
-            return None
+        if noun.group("noun").lower() in p.HELPER_NOUNS or _HELPING_AFTER.match(after, noun.end()):
+            return None  # "six people assisting them": helpers, not the group
         head = _HEAD_NOUN.match(after, noun.end())  # "North Korean" + "defectors"
         end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
@@ -369,7 +375,7 @@ def _nationality(window: str) -> str:
     match = p.OTHER_NATIONALITY.search(window)
     if not match:
         return "KP"
-    return "KR" if "south korean" in " ".join(match.group(0).lower().split()) else "CN"
+    return "KR" if "south korea" in " ".join(match.group(0).lower().split()) else "CN"
 
 
 def _subset_mention(
@@ -539,7 +545,10 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
         if member_word and _EVENT_NOUN.search(member_word.group(0)):
             listed = False  # "these incidents include the return of 500": the object of an event
         listed = listed or _is_composition_statement(sentence, mention)
-        if listed or (i > 0 and _in_aside(sentence, out, mention)):
+        if listed or (
+            i > 0
+            and (_in_aside(sentence, out, mention) or _goes_on_listing(sentence, out, mention))
+        ):
             out.append(replace(mention, member=True))
         else:
             out.append(mention)
@@ -559,6 +568,21 @@ def _is_composition_statement(sentence: Sentence, mention: GroupMention) -> bool
     if mention.parent_count is None:
         return False
     return bool(_COMPOSITION_AFTER.match(sentence.text, mention.end - sentence.start))
+
+
+def _goes_on_listing(
+    sentence: Sentence, earlier: list[GroupMention], mention: GroupMention
+) -> bool:
+    """ "include two orphan boys, ages 16 and 17; a 22-year-old woman; and three women in their
+    40s": after a listed member, the next item of the list is a member too."""
+    previous = earlier[-1]
+    if not previous.member:
+        return False
+    gap = sentence.text[previous.end - sentence.start : mention.start - sentence.start]
+    return bool(_LIST_GAP.fullmatch(gap))
+
+
+_LIST_GAP = re.compile(r"[^.;]{0,40};\s*(?:and\s+)?|[^.;,]{0,40},\s*(?:and\s+)?")
 
 
 def _in_aside(sentence: Sentence, earlier: list[GroupMention], mention: GroupMention) -> bool:

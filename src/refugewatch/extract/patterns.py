@@ -78,7 +78,9 @@ NK_WORDS = re.compile(
 OTHER_NATIONALITY = re.compile(
     r"\b(?:naturali[sz]ed\s+Chinese|Chinese\s+(?:citizen|national|passport)|South\s+Korean\s+"
     r"(?:citizen|national|passport))|\b(?:holds?|holding|with)\s+(?:a\s+)?(?:South\s+Korean|"
-    r"Chinese)\s+(?:citizenship|nationality|passport)",
+    r"Chinese)\s+(?:citizenship|nationality|passport)|\bwho\s+(?:has|had)\s+(?:already\s+)?"
+    r"(?:re)?settled\s+in\s+South\s+Korea|\bwho\s+defected\s+to\s+South\s+Korea\b[^.;]{0,30}"
+    r"\b(?:in\s+(?:19|20)\d\d|years\s+ago)",
     re.IGNORECASE,
 )
 
