@@ -1099,3 +1099,26 @@ def test_a_semicolon_list_of_members_is_one_group() -> None:
 def test_a_small_group_earlier_this_year_is_not_a_tally() -> None:
     text = "Earlier this year, three North Korean defectors were arrested in Yunnan."
     assert only(text).people.headline == 3
+
+
+def test_a_labour_protest_is_not_a_hedge() -> None:
+    text = (
+        "In January, following another labor protest in Helong, 108 repatriated North Korean "
+        "workers were reportedly sent to political prison camps."
+    )
+    assert only(text).status is Status.REPATRIATED
+
+
+def test_counted_people_who_were_repatriated_are_a_fact() -> None:
+    text = (
+        "The thirty people who were repatriated on June 2 included an old woman, Kim Un Kum (73)."
+    )
+    assert only(text).status is Status.REPATRIATED
+
+
+def test_others_with_their_own_date_are_a_separate_item() -> None:
+    text = (
+        "Human Rights Watch confirmed that on 29 August 2020, 80 North Koreans were forcibly "
+        "repatriated, along with 40 others on 18 September."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [40, 80]

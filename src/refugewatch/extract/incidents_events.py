@@ -46,8 +46,8 @@ _DOCUMENT_IN_TRIGGER = re.compile(
 # statement that the group is still held.
 _ARREST_CLAUSE_BEFORE = re.compile(r"\b(?:after|upon|on|since|before|following)\s+$", re.I)
 _ANYONE_BEFORE = re.compile(
-    r"\b(?:(?:those|anyone|whoever|everyone)\s+(?:who\s+)?|people\s+who\s+)(?:(?:are|were|get|"
-    r"got|have\s+been|had\s+been|is|was)\s+)?$",
+    r"(?:\b(?:those|anyone|whoever|everyone)\s+(?:who\s+)?|(?<!\w )\bpeople\s+who\s+)(?:(?:are|"
+    r"were|get|got|have\s+been|had\s+been|is|was)\s+)?$",
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r",\s*(?:which|who|whose)\b[^,;.]*,")

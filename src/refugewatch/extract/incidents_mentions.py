@@ -430,7 +430,12 @@ def _composes(sentence: Sentence, a: GroupMention, b: GroupMention) -> bool:
     if a.parent_count is not None or b.parent_count is not None:
         return False
     gap = sentence.text[a.end - sentence.start : b.start - sentence.start]
-    if _ALONGSIDE_GAP.match(gap) and _OTHER_IN.match(sentence.text, b.start - sentence.start):
+    own_facts = _LIST_ITEM_AFTER.match(sentence.text, b.end - sentence.start)
+    if (
+        _ALONGSIDE_GAP.match(gap)
+        and _OTHER_IN.match(sentence.text, b.start - sentence.start)
+        and not own_facts  # "80 were repatriated, along with 40 others on 18 September"
+    ):
         return True  # "the two were arrested alongside five other defectors": one group of 7
     if _COMPOSITION_GAP.match(gap) and all(_has_kind_word(sentence, m) for m in (a, b)):
         return True  # "Two male defectors and two female defectors"

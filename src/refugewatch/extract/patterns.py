@@ -209,7 +209,8 @@ HEDGE_BEFORE = re.compile(
     r"determined|decide|decided|keep|keeping|block|blocking|halt|concerns|concerned|believe|"
     r"believes|believed|(?<!the )(?<!a )suspect|suspected|reportedly due|away from|verge of|brink of|set to|"
     r"due to (?:be|arrive|leave|fly|depart)|slated|scheduled|poised|either|are to be|is to be|were to be|was to be|policy of|"
-    r"practice of|denounc\w*|condemn\w*|protest\w*|oppos\w*|critici[sz]\w*)\b[^.;]{0,55}$",
+    r"practice of|denounc\w*|condemn\w*|protest(?:s|ed|ing)?\s+(?:against|over)|protesting|"
+    r"oppos\w*|critici[sz]\w*)\b[^.;]{0,55}$",
     re.IGNORECASE,
 )
 NEGATION_BEFORE = re.compile(
