@@ -1111,7 +1111,8 @@ def test_a_labour_protest_is_not_a_hedge() -> None:
 
 def test_counted_people_who_were_repatriated_are_a_fact() -> None:
     text = (
-        "The thirty people who were repatriated on June 2 included an old woman, Kim Un Kum (73)."
+        "Of the North Koreans held in Yantai, the thirty people who were repatriated on June 2 "
+        "included an old woman, Kim Un Kum (73)."
     )
     assert only(text).status is Status.REPATRIATED
 

@@ -189,6 +189,7 @@ _HELPING_AFTER = re.compile(
     r"escorting)\b",
     re.IGNORECASE,
 )
+_OTHERS_JOINED_BEFORE = re.compile(r"(?:\s+and|\balong\s+with|\balongside|\bplus)\s+$", re.I)
 _MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.IGNORECASE)
 _MORE_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\balong\s+with\s+|\bplus\s+)$", re.I)
 # A bare count as the object of an arrest or return verb, the people named just before.
@@ -333,7 +334,7 @@ def _from_count(
             nationality = "KR"  # "two Christian South Korean aid workers"
         definite = bool(_DEFINITE_BEFORE.search(before))
         others = noun.group("noun").lower() == "others" and not noun.group("mods")
-        shares = others and (listed or bool(re.search(r"\s+and\s+$", before)))
+        shares = others and (listed or bool(_OTHERS_JOINED_BEFORE.search(before)))
         return replace(
             base, end=end, nationality=nationality, definite=definite, shares_verb=shares
         )
