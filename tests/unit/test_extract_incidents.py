@@ -1123,3 +1123,26 @@ def test_others_with_their_own_date_are_a_separate_item() -> None:
         "repatriated, along with 40 others on 18 September."
     )
     assert sorted(i.people.headline or 0 for i in incidents(text)) == [40, 80]
+
+
+def test_an_estimate_of_one_days_return_is_a_group() -> None:
+    text = (
+        "On 9 October, rights groups estimate Chinese authorities forcibly repatriated more than "
+        "500 North Koreans, most of whom were women."
+    )
+    incident = only(text)
+    assert incident.people == Count.at_least(500)
+    assert incident.status is Status.REPATRIATED
+
+
+def test_a_list_item_with_its_own_noun_shares_the_verb() -> None:
+    text = (
+        "On 29 August 2020, 80 North Koreans were forcibly repatriated, along with 40 others on "
+        "18 September, and nearly 50 North Koreans in July 2019."
+    )
+    assert sorted(i.people.headline or 0 for i in incidents(text)) == [40, 50, 80]
+
+
+def test_a_sentence_opening_count_with_a_state_verb_is_a_group() -> None:
+    text = "Sixty North Korean refugees were arrested in Yantai in January. Eight are missing."
+    assert 8 in [i.people.headline for i in incidents(text)]

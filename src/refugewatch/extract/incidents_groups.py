@@ -233,6 +233,7 @@ _PAST_ASIDE = re.compile(
 )
 
 
+_ESTIMATE = re.compile(r"\bestimated?\b", re.IGNORECASE)
 # Below this size an exact figure dated "this year" or "last year" is a group told in passing;
 # tallies of a year run larger or come rounded ("more than 400 this year").
 SMALL_EXACT_GROUP = 20
@@ -293,13 +294,17 @@ def _is_tally(ctx: DocContext, index: int, mention: GroupMention) -> bool:
             # "Earlier this year, three defectors were arrested in Yunnan": when, not a tally
             window = _YEAR_ONLY_CUES.sub(" ", window)
     near = text[max(0, rel_start - TALLY_NEAR) : rel_end + TALLY_NEAR]
+    on_a_day = any(_names_a_day(d) for d in ctx.dates.get(index, []))
+    if on_a_day:
+        # "On 9 October, rights groups estimate China repatriated more than 500": an estimate
+        # of one event's size, not a running tally.
+        window = _ESTIMATE.sub(" ", window)
     if p.TALLY.search(window) or p.TALLY_NEAR.search(near):
         return True
     size = mention.size or 0
     fuzzy = mention.count.qualifier is not Qualifier.EXACT
     if fuzzy and mention.parent_count is not None:
         return True  # "at least 13 of the North Koreans had been returned": part of a tally
-    on_a_day = any(_names_a_day(d) for d in ctx.dates.get(index, []))
     if fuzzy and size >= p.TALLY_FUZZY_MIN and not on_a_day:
         return True
     return size >= p.LARGE_GROUP_MIN

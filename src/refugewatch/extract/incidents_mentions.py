@@ -183,6 +183,7 @@ _ONE_PERSON_ALONGSIDE = re.compile(
     r"(?:\b(?:Ms|Mr|Mrs|Miss)\.?\s+[A-Z][\w-]+|\b(?:he|she)\b)[^.;]{0,100}?\b(?:alongside|along\s+"
     r"with|together\s+with)\s+$"
 )
+_STATE_VERB_AFTER = re.compile(r"\s+(?:are|were|have|had|remain|remained)\b", re.IGNORECASE)
 _PASSIVE_AFTER = re.compile(r"\s+(?:were|had\s+been|have\s+been)\s+\w+ed\b", re.IGNORECASE)
 _HELPING_AFTER = re.compile(
     r"\s+(?:who\s+(?:were|had\s+been|was)\s+)?(?:assisting|helping|aiding|guiding|smuggling|"
@@ -335,6 +336,8 @@ def _from_count(
         definite = bool(_DEFINITE_BEFORE.search(before))
         others = noun.group("noun").lower() == "others" and not noun.group("mods")
         shares = others and (listed or bool(_OTHERS_JOINED_BEFORE.search(before)))
+        # "..., along with 40 others on 18 September, and nearly 50 North Koreans in July 2021"
+        shares = shares or (listed and bool(_LIST_ITEM_AFTER.match(after, noun.end())))
         return replace(
             base, end=end, nationality=nationality, definite=definite, shares_verb=shares
         )
@@ -346,6 +349,8 @@ def _from_count(
         return replace(base, end=cm.end + more.end(), shares_verb=True, distinct=True)
     if nk_context and _VERB_BEFORE_BARE.search(before) and _BARE_OBJECT_END.match(after):
         return base  # "Chinese police reportedly arrested two after a gunfight"
+    if nk_context and not before.strip(" \"“‘'") and _STATE_VERB_AFTER.match(after):
+        return base  # "Eight are missing." "Nine have reached the safety of South Korea."
     if nk_context and distinct and _PASSIVE_AFTER.match(after):
         return base  # "..., while another 16 were detained in Lawas on March 13"
     if _TOTAL_BEFORE.search(before) and nk_context:
@@ -548,6 +553,8 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
         before = sentence.text[max(0, rel - 80) : rel]
         member_word = _MEMBER_BEFORE.search(before)
         listed = bool(member_word) and not _CONTACT_WITH.search(before) and not mention.shares_verb
+        if _GROUP_CONSISTS.search(before):
+            listed = False  # "The second group included 9 North Korean refugees": its size
         if member_word and _EVENT_NOUN.search(member_word.group(0)):
             listed = False  # "these incidents include the return of 500": the object of an event
         listed = listed or _is_composition_statement(sentence, mention)
@@ -561,6 +568,11 @@ def _mark_members(sentence: Sentence, mentions: list[GroupMention]) -> list[Grou
     return out
 
 
+_GROUP_CONSISTS = re.compile(
+    r"\b(?:first|second|third|fourth|other|another|new)\s+group\s+(?:included|includes|consisted\s+"
+    r"of|comprised|was\s+made\s+up\s+of)\s+$",
+    re.IGNORECASE,
+)
 _EVENT_NOUN = re.compile(rf"{p.REMOVAL_NOUN.pattern}|{p.APPREHENSION_NOUN.pattern}", re.I)
 # "five of the nine were children": who the members are, not a group of its own.
 _COMPOSITION_AFTER = re.compile(
