@@ -1146,3 +1146,21 @@ def test_a_list_item_with_its_own_noun_shares_the_verb() -> None:
 def test_a_sentence_opening_count_with_a_state_verb_is_a_group() -> None:
     text = "Sixty North Korean refugees were arrested in Yantai in January. Eight are missing."
     assert 8 in [i.people.headline for i in incidents(text)]
+
+
+def test_members_papers_do_not_make_the_groups_nationality() -> None:
+    text = (
+        "North Korean defectors were caught near Tumen, sources said. The Chinese authorities "
+        "last week arrested 35 people, including two South Korean citizens, for illegal border "
+        "crossing."
+    )
+    incident = only(text)
+    assert incident.nationality == "KP"
+
+
+def test_a_story_about_one_south_korean_citizen_keeps_its_subject() -> None:
+    text = (
+        "A North Korean defector with South Korean citizenship identified only as Kim has been "
+        "arrested in Yanji for helping an activist, officials said on June 2."
+    )
+    assert only(text).nationality == "KR"

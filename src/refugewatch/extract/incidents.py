@@ -96,12 +96,7 @@ _MEMBERS_GO_ON = re.compile(
 
 
 def find_incidents(ctx: DocContext) -> list[Incident]:
-    # A South Korean citizen arrested with a group (a missionary, a resettled defector acting as
-    # guide) is a helper under consular protection, not a group at risk of return. A member with
-    # Chinese papers is kept: the group's story tells what became of them.
-    groups = sorted(
-        (g for g in build_groups(ctx) if g.nationality != SOUTH_KOREA), key=lambda g: g.first.start
-    )
+    groups = sorted(_without_helpers(build_groups(ctx)), key=lambda g: g.first.start)
     _add_member_sentences(ctx, groups)
     incidents = [
         _incident(ctx, g, _foreign(g, groups), _foreign(g, _unrelated(g, groups))) for g in groups
@@ -113,6 +108,16 @@ def find_incidents(ctx: DocContext) -> list[Incident]:
         _with_parent(inc, index_by_size.get(g.parent) if g.parent else None)
         for inc, g in zip(incidents, groups, strict=True)
     ]
+
+
+def _without_helpers(groups: list[Group]) -> list[Group]:
+    """A South Korean citizen arrested with North Koreans (a missionary, a resettled defector
+    acting as guide) is their helper, not a group of the story; when the story is about such a
+    person alone, they are its subject and stay. A member with Chinese papers is kept: the
+    group's story tells what became of them."""
+    if not any(g.nationality not in (SOUTH_KOREA, "CN") for g in groups):
+        return groups
+    return [g for g in groups if g.nationality != SOUTH_KOREA]
 
 
 def _add_member_sentences(ctx: DocContext, groups: list[Group]) -> None:

@@ -374,10 +374,13 @@ def _noun_is_people(noun: re.Match[str], after: str, nk_context: bool) -> bool:
     return is_nk_noun or "korean" in " ".join(mods) or "dprk" in " ".join(mods) or nk_context
 
 
+_MEMBERS_FOLLOW = re.compile(r"\b(?:including|among\s+them|of\s+whom|among\s+whom)\b", re.I)
 _SOUTH_KOREAN_MODS = re.compile(r"\bSouth Korean\b", re.IGNORECASE)
 
 
 def _nationality(window: str) -> str:
+    # "35 people, including two South Korean citizens": the members' papers, not the group's
+    window = _MEMBERS_FOLLOW.split(window, maxsplit=1)[0]
     match = p.OTHER_NATIONALITY.search(window)
     if not match:
         return "KP"
