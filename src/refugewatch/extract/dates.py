@@ -475,7 +475,7 @@ def _coarse_relative(published: FuzzyDate, unit: str, prefix: str) -> Resolved:
 def _parse_past(match: re.Match[str], anchor: dt.date | None, published: FuzzyDate) -> Resolved:
     if anchor is None:
         return FuzzyDate.unknown(), True
-    amount = _amount(match.group("past_n"))
+    amount = amount_of_units(match.group("past_n"))
     unit = match.group("past_u").lower().rstrip("s")
     start = _shift_back(anchor, amount, unit)
     if unit in ("month", "year"):
@@ -486,7 +486,7 @@ def _parse_past(match: re.Match[str], anchor: dt.date | None, published: FuzzyDa
 def _parse_ago(match: re.Match[str], anchor: dt.date | None, published: FuzzyDate) -> Resolved:
     if anchor is None:
         return FuzzyDate.unknown(), True
-    amount = _amount(match.group("ago_n"))
+    amount = amount_of_units(match.group("ago_n"))
     unit = match.group("ago_u").lower().rstrip("s")
     day = _shift_back(anchor, amount, unit)
     if unit == "day":
@@ -496,7 +496,9 @@ def _parse_ago(match: re.Match[str], anchor: dt.date | None, published: FuzzyDat
     return FuzzyDate.month(day.year, day.month), True
 
 
-def _amount(text: str | None) -> int:
+def amount_of_units(text: str | None) -> int:
+    """How many days, weeks ...: "four", "4", "a", "a few"; no number at all ("the next day")
+    is one."""
     if text is None:
         return 1
     lowered = text.lower()

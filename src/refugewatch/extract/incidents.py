@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from refugewatch.extract import patterns as p
+from refugewatch.extract.dates import UNIT_DAYS, amount_of_units
 from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
 from refugewatch.extract.incidents_groups import Group, build_groups
@@ -62,11 +63,6 @@ _WEEKS_AFTER = re.compile(
     r"(?:arrested|detained|caught|apprehended)",
     re.IGNORECASE,
 )
-_SMALL_NUMBERS = {
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z]{3,}(?:[ -][A-Z]{2,})*,\s*$")
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.IGNORECASE)
 _PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.YEAR: 3}
@@ -348,8 +344,7 @@ def _elapsed_since_arrest(ctx: DocContext, sentence: Sentence, event: Event) -> 
         return None
     if not match.start() <= event.start - sentence.start <= match.end():
         return None
-    amount = _SMALL_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
-    days = amount * _UNIT_DAYS[match.group("unit").lower().rstrip("s")]
+    days = amount_of_units(match.group("n")) * UNIT_DAYS[match.group("unit").lower().rstrip("s")]
     when = reference - dt.timedelta(days=days)
     return FuzzyDate.month(when.year, when.month)
 

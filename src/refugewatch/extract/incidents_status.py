@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from refugewatch.extract import patterns as p
+from refugewatch.extract.dates import UNIT_DAYS, amount_of_units
 from refugewatch.extract.incidents_context import DocContext
 from refugewatch.extract.incidents_events import Event
 from refugewatch.extract.incidents_places import EXCLUDED_COUNTRIES, FACILITY, same_clause
@@ -281,21 +282,21 @@ def _custodian(window: str) -> str | None:
 def _nearest_date(ctx: DocContext, event: Event) -> FuzzyDate:
     best: tuple[int, FuzzyDate, int] | None = None
     sentence = ctx.sentences[event.sentence]
-    delayed = _DELAY_AFTER.search(sentence.text[event.end - sentence.start :]) is not None
+    delay = _DELAY_AFTER.search(sentence.text[event.end - sentence.start :])
     for mention in ctx.dates.get(event.sentence, []):
         if not mention.value.is_known or _is_reporting(
             sentence.text, mention.start - sentence.start
         ):
             continue
         distance = abs(mention.start - event.start)
-        if not delayed and not same_clause(ctx.text, mention.start, event.start):
+        if delay is None and not same_clause(ctx.text, mention.start, event.start):
             continue  # "repatriated on Oct. 9, most of whom had been held in Jilin": not the hold
         if best is None or distance < best[0]:
             best = (distance, mention.value, mention.start)
     if best is None:
         return FuzzyDate.unknown()
-    if best[2] < event.start:
-        return _shift_by_delay(sentence.text, event.end - sentence.start, best[1])
+    if best[2] < event.start and delay is not None:
+        return _shift_by_delay(delay, best[1])
     return best[1]
 
 
@@ -306,20 +307,13 @@ _DELAY_AFTER = re.compile(
     r"(?P<unit>days?|weeks?)\s+later|the (?:next|following) day)\b",
     re.IGNORECASE,
 )
-_DELAY_WORDS = {
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
 
 
-def _shift_by_delay(text: str, rel_end: int, base: FuzzyDate) -> FuzzyDate:
-    delay = _DELAY_AFTER.search(text[rel_end:])
-    if delay is None or base.precision is not Precision.DAY or base.earliest is None:
+def _shift_by_delay(delay: re.Match[str], base: FuzzyDate) -> FuzzyDate:
+    if base.precision is not Precision.DAY or base.earliest is None:
         return base
-    count = delay.group("n")
-    days = 1 if count is None else int(count) if count.isdigit() else _DELAY_WORDS[count.lower()]
-    if delay.group("unit") and delay.group("unit").lower().startswith("week"):
-        days *= 7
+    unit = (delay.group("unit") or "day").lower().rstrip("s")
+    days = amount_of_units(delay.group("n")) * UNIT_DAYS[unit]
     return FuzzyDate.from_date(base.earliest + dt.timedelta(days=days))
 
 
