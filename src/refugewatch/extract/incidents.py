@@ -38,7 +38,6 @@ from refugewatch.model.counts import Count, Qualifier
 from refugewatch.model.dates import FuzzyDate, Precision
 from refugewatch.model.extraction import Confidence, CustodyStep, Incident, Span, Status
 
-SOUTH_KOREA = "KR"
 # Movements and continued detention: a place after one of these is where the group was taken.
 _MOVES = (EventKind.TRANSFER, EventKind.HELD, EventKind.EXPELLED)
 # Longest evidence quote; a longer sentence (a glued paragraph) is cut around the group mention.
@@ -111,9 +110,9 @@ def _without_helpers(groups: list[Group]) -> list[Group]:
     acting as guide) is their helper, not a group of the story; when the story is about such a
     person alone, they are its subject and stay. A member with Chinese papers is kept: the
     group's story tells what became of them."""
-    if not any(g.nationality not in (SOUTH_KOREA, "CN") for g in groups):
+    if not any(g.nationality not in (p.SOUTH_KOREA, p.CHINA) for g in groups):
         return groups
-    return [g for g in groups if g.nationality != SOUTH_KOREA]
+    return [g for g in groups if g.nationality != p.SOUTH_KOREA]
 
 
 def _add_member_sentences(ctx: DocContext, groups: list[Group]) -> None:

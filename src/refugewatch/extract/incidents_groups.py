@@ -122,11 +122,11 @@ def _share_with_coordinated(
 ) -> None:
     """ "10 North Koreans and two South Korean aid workers who were detained": the helpers'
     verb is the North Koreans' too (the helpers themselves are never reported as a group)."""
-    if owner.nationality != HELPER_NATIONALITY:
+    if owner.nationality != p.SOUTH_KOREA:
         return
     for mention in mentions:
         group = state.groups[state.owner_of[mention.start]]
-        if group.nationality == HELPER_NATIONALITY or mention.start > event.start:
+        if group.nationality == p.SOUTH_KOREA or mention.start > event.start:
             continue
         helper = next(m for m in owner.mentions if m.sentence == mention.sentence)
         gap = ctx.text[mention.end : helper.start]
@@ -134,8 +134,6 @@ def _share_with_coordinated(
             group.events.append(event)
 
 
-# South Korean citizens arrested with a group are its helpers (missionaries, escorts).
-HELPER_NATIONALITY = "KR"
 _COORDINATED = re.compile(r"[^.;]{0,60}?\b(?:and|with|plus)\s+(?:their\s+|the\s+)?", re.I)
 
 

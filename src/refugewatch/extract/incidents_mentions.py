@@ -332,7 +332,7 @@ def _from_count(
         end = cm.end + (head.end() if head else noun.end())
         nationality = _nationality(text[rel_end : rel_end + noun.end() + 60])
         if _SOUTH_KOREAN_MODS.search(noun.group("mods") or ""):
-            nationality = "KR"  # "two Christian South Korean aid workers"
+            nationality = p.SOUTH_KOREA  # "two Christian South Korean aid workers"
         definite = bool(_DEFINITE_BEFORE.search(before))
         others = noun.group("noun").lower() == "others" and not noun.group("mods")
         shares = others and (listed or bool(_OTHERS_JOINED_BEFORE.search(before)))
@@ -383,8 +383,9 @@ def _nationality(window: str) -> str:
     window = _MEMBERS_FOLLOW.split(window, maxsplit=1)[0]
     match = p.OTHER_NATIONALITY.search(window)
     if not match:
-        return "KP"
-    return "KR" if "south korea" in " ".join(match.group(0).lower().split()) else "CN"
+        return p.NORTH_KOREA
+    found = " ".join(match.group(0).lower().split())
+    return p.SOUTH_KOREA if "south korea" in found else p.CHINA
 
 
 def _subset_mention(

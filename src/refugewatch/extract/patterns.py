@@ -74,6 +74,9 @@ NK_WORDS = re.compile(
     r"|asylum[- ]seekers?)\b",
     re.IGNORECASE,
 )
+# Nationality codes the rules set: the people documented, their helpers' usual papers (a South
+# Korean citizen escorting a group), and a naturalised member's.
+NORTH_KOREA, SOUTH_KOREA, CHINA = "KP", "KR", "CN"
 # Nationalities that make a counted person not North Korean.
 OTHER_NATIONALITY = re.compile(
     r"\b(?:naturali[sz]ed\s+Chinese|Chinese\s+(?:citizen|national|passport)|South\s+Korean\s+"
