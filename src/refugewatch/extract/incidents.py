@@ -27,6 +27,7 @@ from refugewatch.extract.incidents_places import (
     rival_owns,
 )
 from refugewatch.extract.incidents_status import (
+    PRECISION_RANK,
     choose_status,
     custody_chain,
     safe_place,
@@ -64,7 +65,6 @@ _WEEKS_AFTER = re.compile(
 )
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z]{3,}(?:[ -][A-Z]{2,})*,\s*$")
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.IGNORECASE)
-_PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.YEAR: 3}
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ def _apprehension_date(
     for event in arrests:
         found = _date_for(ctx, event, foreign, own, list_item)
         if found is not None:
-            candidates.append((_PRECISION_RANK.get(found.precision, 4), event.start, found))
+            candidates.append((PRECISION_RANK[found.precision], event.start, found))
     if not candidates:
         return FuzzyDate.unknown()
     return min(candidates, key=lambda c: (c[0], c[1]))[2]

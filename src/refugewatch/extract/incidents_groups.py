@@ -272,7 +272,7 @@ _PERIOD_LEAD = re.compile(r"\b(?:since|between|from|through|until|to|and)\s+$", 
 def _names_a_day(date: DateMention) -> bool:
     """ "on October 9": a day, even when no publication date gives its year."""
     if date.value.precision is Precision.DAY:
-        return not date.relative or date.value.is_known
+        return True
     return not date.value.is_known and bool(_MONTH_DAY.search(date.text))
 
 

@@ -200,18 +200,16 @@ def _onward_steps(ctx: DocContext, event: Event, first: CustodyStep) -> list[Cus
 def _better_dated(first: CustodyStep, again: CustodyStep) -> CustodyStep:
     if first.date.is_known and not first.date.contains(again.date):
         return first
-    if _PRECISION_ORDER.index(again.date.precision) < _PRECISION_ORDER.index(first.date.precision):
+    if PRECISION_RANK[again.date.precision] < PRECISION_RANK[first.date.precision]:
         return replace(first, date=again.date)
     return first
 
 
-_PRECISION_ORDER = (
-    Precision.DAY,
-    Precision.MONTH,
-    Precision.RANGE,
-    Precision.YEAR,
-    Precision.UNKNOWN,
-)
+# Most precise first: which of two dates for one fact to keep.
+PRECISION_RANK = {
+    Precision.DAY: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.YEAR: 3,
+    Precision.UNKNOWN: 4,
+}  # fmt: skip
 
 
 def _same_place(a: CustodyStep, b: CustodyStep) -> bool:
